@@ -1,0 +1,206 @@
+"""The ``docgen`` command line (click). Parses, calls, prints; maps errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import DocgenError, Level
+from .forms import FORMS
+from .pipeline import Outcome, project_files, run_file
+from .present import cn_date, pct_text, result_json, trimmed
+from .profile import builtin_profiles
+from .values import ValueProblem, parse_date
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class DateParam(click.ParamType):
+    name = "日期"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        try:
+            return parse_date(str(value))
+        except ValueProblem as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _console(err: bool = False) -> Console:
+    return Console(stderr=err, highlight=False, soft_wrap=True)
+
+
+def _echo_diagnostics(outcome: Outcome, err: bool = False) -> None:
+    for d in outcome.diagnostics:
+        click.echo(str(d), err=err)
+
+
+profile_option = click.option(
+    "--profile", "profile_name", type=click.Choice(builtin_profiles()), default=None,
+    help="使用指定的配置方案（默认读取项目目录中的 docgen.yaml，没有则为 national）。",
+)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", message="docgen %(version)s", help="显示版本号并退出。")
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def cli() -> None:
+    """docgen：预算绩效管理表单与报告生成工具。
+
+    一个项目一个 YAML 数据文件；docgen 校验数据、计算执行率、时序进度、偏差率、预警、得分、等级等字段，
+    并生成官方格式的 Word / Excel / PDF 表单与报告。
+    """
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="文件或目录…")
+@profile_option
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def check(paths: tuple[Path, ...], profile_name: str | None) -> None:
+    """校验项目数据文件（目录则校验其下全部 .yaml/.yml）。
+
+    每个问题一行：文件:行号: 字段路径: 说明。全部有效时退出码为 0，有任何错误时为 1。
+    """
+    total = bad = warnings = 0
+    out_of_scope: list[str] = []
+    for path, display in project_files(paths):
+        total += 1
+        outcome = run_file(path, display, profile_name=profile_name)
+        _echo_diagnostics(outcome)
+        warnings += sum(1 for d in outcome.diagnostics if d.level is Level.WARNING)
+        if not outcome.ok:
+            bad += 1
+        elif outcome.result is not None and not outcome.result.in_scope:
+            r = outcome.result
+            out_of_scope.append(
+                f"{display}: 提示：不在跟踪范围（年初预算数 {r.initial.total:.2f} 万元，低于 "
+                f"{r.profile.scope.amount_from} 万元，且非上年未完工项目）"
+            )
+    for line in out_of_scope:
+        click.echo(line)
+    if total == 0:
+        click.echo("没有找到项目数据文件（.yaml / .yml）。", err=True)
+        sys.exit(1)
+    status = "全部通过" if bad == 0 else f"{bad} 个文件有错误"
+    click.echo(f"共检查 {total} 个文件：{status}；警告 {warnings} 条；不在跟踪范围 {len(out_of_scope)} 个。")
+    sys.exit(1 if bad else 0)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="文件")
+@click.option("--as-of", "as_of", type=DateParam(), default=None,
+              help="只计算截止日期不晚于该日（如 2024-06-30）的监控数据。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出全部计算字段（供脚本使用）。")
+@profile_option
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def compute(file: Path, as_of: date | None, as_json: bool, profile_name: str | None) -> None:
+    """计算一个项目的全部字段：执行率、时序进度、预警、完成率、偏差率、得分、等级、审核结论等。"""
+    outcome = run_file(file, str(file), as_of=as_of, profile_name=profile_name)
+    _echo_diagnostics(outcome, err=True)
+    if not outcome.ok or outcome.result is None:
+        click.echo(f"{file}: 数据有错误，未输出计算结果。", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(result_json(outcome.result), ensure_ascii=False, indent=2))
+    else:
+        _print_tables(outcome)
+
+
+def _print_tables(outcome: Outcome) -> None:
+    r = outcome.result
+    assert r is not None
+    p = r.project
+    con = _console()
+    head = Table(title=p.name, show_header=False, title_justify="left")
+    head.add_row("主管部门", p.department)
+    head.add_row("实施单位", p.unit)
+    head.add_row("年度", str(p.year))
+    head.add_row("配置方案", f"{r.profile.id}（{r.profile.name}）")
+    head.add_row("年初预算数", f"{r.initial.total:.2f} 万元")
+    head.add_row("全年预算数", f"{r.budget.total:.2f} 万元")
+    head.add_row("跟踪范围", "是" if r.in_scope else "否")
+    con.print(head)
+    for s in r.snapshots:
+        b = s.budget
+        t = Table(title=f"监控：截至{cn_date(b.as_of)}（{b.period}）", title_justify="left")
+        for col in ("执行数", "执行率", "年初预算执行率", "全年预计执行率", "预计结余", "时序进度", "执行进度比", "预警"):
+            t.add_column(col)
+        t.add_row(
+            f"{b.spent.total:.2f}", pct_text(b.rate), pct_text(b.initial_rate), pct_text(b.forecast_rate),
+            "—" if b.surplus is None else f"{b.surplus:.2f}", pct_text(b.time_progress),
+            pct_text(b.progress_ratio), (b.light or "—") + ("（超预算）" if b.over_budget else ""),
+        )
+        con.print(t)
+        it = Table(title_justify="left")
+        for col in ("三级指标", "指标值", "执行情况", "应完成值", "完成率", "进度完成率", "偏差率", "预警", "完成可能性"):
+            it.add_column(col)
+        for ip in s.indicators:
+            it.add_row(
+                ip.name, ip.indicator.target.text, ip.entry.actual.text if ip.entry else "—",
+                trimmed(ip.due) or "—", pct_text(ip.completion), pct_text(ip.progress), pct_text(ip.deviation),
+                ip.light or "—", ip.possibility or "—",
+            )
+        con.print(it)
+    if r.self_eval is not None:
+        se = r.self_eval
+        t = Table(title="自评", title_justify="left")
+        for col in ("指标", "分值", "得分率", "得分"):
+            t.add_column(col)
+        t.add_row("预算执行率", f"{se.budget_weight:.2f}", pct_text(se.rate), f"{se.budget_score}")
+        for sc in se.indicators:
+            t.add_row(sc.name, f"{sc.weight:.2f}", pct_text(sc.rate), f"{sc.score}")
+        t.add_row("总分", "100.00", "", f"{se.total}")
+        con.print(t)
+        con.print(f"等级：{se.grade}    结果应用：{se.use}")
+    con.print(f"目标审核：{r.review.conclusion}")
+    for f in r.review.findings:
+        con.print(f"  [{f.level}] {f.rule}：{f.message}")
+    if r.pre_assessment is not None:
+        con.print(f"事前评估：总分 {r.pre_assessment.total}，结论：{r.pre_assessment.conclusion}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def forms() -> None:
+    """列出全部表单（编号与名称；编号和中文名称均可用于 --form）。"""
+    t = Table(show_header=True)
+    t.add_column("编号")
+    t.add_column("名称")
+    t.add_column("范围")
+    t.add_column("来源")
+    for f in FORMS:
+        t.add_row(f.id, f.title, f.scope, f.sources)
+    _console().print(t)
+
+
+def main() -> None:
+    """Console entry point: never a traceback for the user (set DOCGEN_DEBUG=1 to see one)."""
+    try:
+        cli.main(prog_name="docgen", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("已中止。", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except DocgenError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("已中断。", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug in docgen: say so plainly
+        if os.environ.get("DOCGEN_DEBUG"):
+            raise
+        click.echo(f"docgen 内部错误：{type(exc).__name__}: {exc}（请把输入文件和此信息发给维护人员）", err=True)
+        sys.exit(1)

@@ -1,0 +1,124 @@
+"""One small error hierarchy; every problem carries its location.
+
+Code that finds a problem records a :class:`Diagnostic` (or raises a
+:class:`DocgenError` holding several); only the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Union
+
+PathPart = Union[str, int]
+FieldPath = tuple[PathPart, ...]
+
+
+class Level(str, Enum):
+    ERROR = "错误"
+    WARNING = "警告"
+    NOTE = "提示"
+
+
+def format_path(path: FieldPath) -> str:
+    """Render a field path the way a user reads it: ``绩效指标[3].指标值`` (1-based)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: a file, a line (1-based, 0 = unknown) and a field path or cell."""
+
+    file: str = ""
+    line: int = 0
+    path: str = ""
+
+    def __str__(self) -> str:
+        head = self.file or "<输入>"
+        if self.line:
+            head += f":{self.line}"
+        return f"{head}: {self.path}" if self.path else head
+
+
+@dataclass
+class Diagnostic:
+    """One problem found in the input. ``path`` is resolved to a line by the loader's line map."""
+
+    level: Level
+    message: str
+    path: FieldPath = ()
+    location: Location | None = None
+
+    def located(self, location: Location) -> Diagnostic:
+        return Diagnostic(self.level, self.message, self.path, location)
+
+    def __str__(self) -> str:
+        loc = self.location or Location(path=format_path(self.path))
+        prefix = "" if self.level is Level.ERROR else f"{self.level.value}："
+        return f"{loc}: {prefix}{self.message}"
+
+
+@dataclass
+class Diagnostics:
+    """A collector passed through pure code; it never prints."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: FieldPath, message: str) -> None:
+        self.items.append(Diagnostic(Level.ERROR, message, tuple(path)))
+
+    def warning(self, path: FieldPath, message: str) -> None:
+        self.items.append(Diagnostic(Level.WARNING, message, tuple(path)))
+
+    def note(self, path: FieldPath, message: str) -> None:
+        self.items.append(Diagnostic(Level.NOTE, message, tuple(path)))
+
+    def extend(self, other: Diagnostics | list[Diagnostic]) -> None:
+        self.items.extend(other.items if isinstance(other, Diagnostics) else other)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.level is Level.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.level is Level.WARNING]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+class DocgenError(Exception):
+    """Root of every error docgen raises on purpose. ``exit_code`` tells the CLI what to return."""
+
+    exit_code = 1
+
+    def __init__(self, message: str = "", diagnostics: list[Diagnostic] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnostics = diagnostics or []
+
+    def __str__(self) -> str:
+        if self.diagnostics:
+            return "\n".join(str(d) for d in self.diagnostics)
+        return self.message
+
+
+class InputError(DocgenError):
+    """A data or configuration file cannot be used; holds every located problem."""
+
+
+class ConfigError(InputError):
+    """``docgen.yaml`` or a profile is wrong."""
+
+
+class UsageError(DocgenError):
+    """The command line asks for something impossible (unknown form, bad date option)."""
+
+    exit_code = 2

@@ -1,0 +1,114 @@
+"""Display formatting (the one place figures are rounded) and the ``compute --json`` shape."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .rules.budget import FundingFigures
+from .rules.context import ProjectResult, SnapshotResult
+from .rules.numbers import round_half_up
+
+DASH = "—"
+
+
+def pct(value: Fraction | None) -> str | None:
+    """A ratio as a percent value with 2 decimals, no sign: ``"34.00"``; None when not a number."""
+    return None if value is None else str(round_half_up(value * 100))
+
+
+def pct_text(value: Fraction | None) -> str:
+    """For forms: ``34.00%`` or ``—``."""
+    p = pct(value)
+    return DASH if p is None else f"{p}%"
+
+
+def money(value: Decimal | Fraction | None) -> str | None:
+    return None if value is None else str(round_half_up(value))
+
+
+def trimmed(value: Decimal | Fraction | None) -> str | None:
+    """2 decimals with trailing zeros dropped: ``6``, ``4.67``, ``95``."""
+    if value is None:
+        return None
+    text = str(round_half_up(value))
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def cn_date(value: date | None) -> str:
+    """``2024年6月30日``."""
+    return "" if value is None else f"{value.year}年{value.month}月{value.day}日"
+
+
+def funding_json(f: FundingFigures | None) -> dict[str, str | None] | None:
+    if f is None:
+        return None
+    out: dict[str, str | None] = {name: money(v) for name, v in f.sources.items()}
+    out["合计"] = money(f.total)
+    return out
+
+
+def snapshot_json(s: SnapshotResult) -> dict[str, Any]:
+    b = s.budget
+    return {
+        "截止日期": b.as_of.isoformat(),
+        "期间": b.period,
+        "执行数": funding_json(b.spent),
+        "执行率": pct(b.rate),
+        "年初预算执行率": pct(b.initial_rate),
+        "全年预计执行率": pct(b.forecast_rate),
+        "预计结余": money(b.surplus),
+        "时序进度": pct(b.time_progress),
+        "执行进度比": pct(b.progress_ratio),
+        "预算执行预警": b.light,
+        "超预算": b.over_budget,
+        "指标": {
+            p.name: {
+                "应完成值": trimmed(p.due),
+                "完成率": pct(p.completion),
+                "进度完成率": pct(p.progress),
+                "偏差率": pct(p.deviation),
+                "指标预警": p.light,
+                "完成可能性": p.possibility,
+            }
+            for p in s.indicators
+        },
+    }
+
+
+def result_json(r: ProjectResult) -> dict[str, Any]:
+    """The PRODUCT.md "docgen compute --json output" object."""
+    p = r.project
+    out: dict[str, Any] = {
+        "项目名称": p.name,
+        "年度": p.year,
+        "主管部门": p.department,
+        "跟踪范围": r.in_scope,
+        "资金": {"年初预算数": funding_json(r.initial), "全年预算数": funding_json(r.budget)},
+    }
+    if r.medium_term is not None:
+        out["资金"]["中期资金总额"] = funding_json(r.medium_term)
+    if r.snapshots:
+        out["监控"] = [snapshot_json(s) for s in r.snapshots]
+    if r.self_eval is not None:
+        se = r.self_eval
+        out["自评"] = {
+            "执行率": pct(se.rate),
+            "预算执行率得分": money(se.budget_score),
+            "指标": {
+                s.name: {"分值": money(s.weight), "得分率": pct(s.rate), "得分": money(s.score)}
+                for s in se.indicators
+            },
+            "总分": money(se.total),
+            "等级": se.grade,
+            "结果应用": se.use,
+        }
+    out["目标审核"] = {
+        "结论": r.review.conclusion,
+        "问题": [{"级别": f.level, "规则": f.rule, "说明": f.message} for f in r.review.findings],
+    }
+    if r.pre_assessment is not None:
+        out["事前评估"] = {"总分": money(r.pre_assessment.total), "结论": r.pre_assessment.conclusion}
+    return out

@@ -1,0 +1,252 @@
+"""Load a project file: YAML → unknown-key warnings → pydantic model → cross-field checks.
+
+The result carries the model, the line map and every diagnostic, each located as
+``FILE:LINE: 字段路径: 说明``. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from .errors import Diagnostic, Diagnostics, FieldPath, InputError, Level
+from .model import DIMENSIONS, OPINION_AREAS, Project, closest
+from .values import DateValue, Deadline, Quantity, Text, unit_key
+from .yamlfile import YamlDocument, read
+
+
+@dataclass
+class LoadedProject:
+    """A validated project, where it came from, and what loading found."""
+
+    file: str
+    project: Project
+    doc: YamlDocument
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def locate(self, diags: Diagnostics | list[Diagnostic]) -> list[Diagnostic]:
+        items = diags.items if isinstance(diags, Diagnostics) else diags
+        return [d if d.location else self.doc.locate(d) for d in items]
+
+
+# --- unknown keys and plain data ------------------------------------------------------------
+
+
+def _unwrap(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else annotation
+    return annotation
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    a = _unwrap(annotation)
+    return a if isinstance(a, type) and issubclass(a, BaseModel) else None
+
+
+def _plain_scalar(value: Any) -> Any:
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str) and type(value) is not str and type(value).__name__ != "NonFinite":
+        return str(value)
+    return value
+
+
+def to_plain(node: Any, annotation: Any, path: FieldPath, diags: Diagnostics) -> Any:
+    """Copy ruamel data into plain dicts/lists, dropping (and warning about) unknown keys."""
+    model = _model_of(annotation)
+    if model is not None and isinstance(node, dict):
+        by_alias = {(f.alias or name): f.annotation for name, f in model.model_fields.items()}
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            k = str(key)
+            if k not in by_alias:
+                hint = closest(k, by_alias)
+                tip = f"，是否应为“{hint}”？" if hint else ""
+                diags.warning((*path, k), f"未知字段“{k}”已忽略{tip}")
+                continue
+            out[k] = to_plain(value, by_alias[k], (*path, k), diags)
+        return out
+    a = _unwrap(annotation)
+    origin = typing.get_origin(a)
+    if origin is list and isinstance(node, list):
+        (item,) = typing.get_args(a) or (Any,)
+        return [to_plain(v, item, (*path, i), diags) for i, v in enumerate(node)]
+    if origin is dict and isinstance(node, dict):
+        _, item = typing.get_args(a) or (Any, Any)
+        return {str(k): to_plain(v, item, (*path, str(k)), diags) for k, v in node.items()}
+    if isinstance(node, (CommentedMap, dict)):
+        return {str(k): to_plain(v, Any, (*path, str(k)), diags) for k, v in node.items()}
+    if isinstance(node, (CommentedSeq, list)):
+        return [to_plain(v, Any, (*path, i), diags) for i, v in enumerate(node)]
+    return _plain_scalar(node)
+
+
+# --- pydantic errors in Chinese ---------------------------------------------------------------
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "键值映射"
+    if isinstance(value, list):
+        return "列表"
+    if value is None:
+        return "空值"
+    return f"\"{value}\""
+
+
+def translate(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    loc = error.get("loc", ())
+    if kind == "docgen":
+        return str(error["ctx"]["message"])
+    if kind == "missing":
+        return f"缺少必填字段“{loc[-1]}”" if loc else "缺少必填字段"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"应为键值映射（“键: 值”的形式），实际是 {_kind(error.get('input'))}"
+    if kind == "list_type":
+        return f"应为列表（每项以“- ”开头），实际是 {_kind(error.get('input'))}"
+    if kind == "too_short":
+        return "至少需要填写一项"
+    if kind in ("string_type", "str_type"):
+        return f"应为文字，实际是 {_kind(error.get('input'))}"
+    return f"取值不正确（{error.get('msg', kind)}）"
+
+
+def _path(loc: tuple[Any, ...]) -> FieldPath:
+    return tuple(p if isinstance(p, int) else str(p) for p in loc)
+
+
+# --- cross-field checks -----------------------------------------------------------------------
+
+
+def _unknown_indicator(project: Project, name: str, path: FieldPath, diags: Diagnostics) -> bool:
+    if project.indicator(name) is not None:
+        return False
+    hint = closest(name, [i.name for i in project.indicators])
+    tip = f"，是否应为“{hint}”？" if hint else ""
+    diags.error(path, f"“{name}”不是本项目的三级指标{tip}")
+    return True
+
+
+def _check_actual(target: Any, actual: Any, path: FieldPath, diags: Diagnostics, *, dated: bool = True) -> None:
+    """An actual must be of the target's kind and unit (RULES.md)."""
+    if actual is None or isinstance(actual, Text):
+        return
+    if isinstance(target, Quantity):
+        if isinstance(actual, DateValue):
+            diags.error(path, f"指标值“{target.text}”是数值，这里却填了日期“{actual.text}”")
+        elif isinstance(actual, Quantity) and actual.unit and unit_key(actual.unit) != unit_key(target.unit):
+            diags.error(
+                path,
+                f"单位“{actual.unit}”与指标值“{target.text}”的单位“{target.unit or '无'}”不一致",
+            )
+    elif isinstance(target, Deadline) and isinstance(actual, Quantity) and dated:
+        diags.error(path, f"指标值“{target.text}”是时限，这里应填写完成日期或“进行中”，实际是“{actual.text}”")
+
+
+def cross_check(p: Project, diags: Diagnostics) -> None:
+    """Checks that span fields: names, references, units, dates."""
+    seen: dict[str, int] = {}
+    for i, ind in enumerate(p.indicators):
+        if ind.name in seen:
+            diags.error(("绩效指标", i, "三级指标"), f"三级指标“{ind.name}”重复（与第{seen[ind.name] + 1}个指标同名）")
+        else:
+            seen[ind.name] = i
+    if p.start and p.end and p.start > p.end:
+        diags.error(("结束日期",), f"结束日期 {p.end} 早于开始日期 {p.start}")
+
+    dates: dict[date, int] = {}
+    for s_i, snap in enumerate(p.snapshots):
+        base: FieldPath = ("监控", s_i)
+        if snap.as_of in dates:
+            diags.error((*base, "截止日期"), f"截止日期 {snap.as_of} 与第{dates[snap.as_of] + 1}次监控重复")
+        dates[snap.as_of] = s_i
+        if snap.as_of.year != p.year:
+            diags.warning((*base, "截止日期"), f"截止日期 {snap.as_of} 不在预算年度 {p.year} 内")
+        for name, entry in snap.indicators.items():
+            path = (*base, "指标", name)
+            if _unknown_indicator(p, name, path, diags):
+                continue
+            target = p.indicator(name).target  # type: ignore[union-attr]
+            _check_actual(target, entry.actual, (*path, "执行情况"), diags)
+            _check_actual(target, entry.forecast, (*path, "全年预计"), diags)
+            _check_actual(target, entry.due, (*path, "本期应完成"), diags)
+            if entry.due is not None and not isinstance(entry.due, Quantity):
+                diags.error((*path, "本期应完成"), f"本期应完成应为数值，实际是“{entry.due.text}”")
+
+    if p.self_eval is not None:
+        for name, entry in p.self_eval.indicators.items():
+            path = ("自评", "指标", name)
+            if _unknown_indicator(p, name, path, diags):
+                continue
+            ind = p.indicator(name)
+            assert ind is not None
+            _check_actual(ind.target, entry.actual, (*path, "实际完成值"), diags)
+            if entry.score is not None and ind.weight is not None and entry.score > ind.weight:
+                diags.error((*path, "得分"), f"得分 {entry.score} 超过该指标分值 {ind.weight}")
+
+    if p.adjustment is not None:
+        for i, change in enumerate(p.adjustment.indicator_changes):
+            _unknown_indicator(p, change.name, ("调整", "指标调整", i, "三级指标"), diags)
+
+    if p.pre_assessment is not None:
+        dims = p.pre_assessment.dimensions
+        for name in dims:
+            if name not in DIMENSIONS:
+                hint = closest(name, DIMENSIONS)
+                tip = f"，是否应为“{hint}”？" if hint else ""
+                diags.error(("事前评估", "维度", name), f"未知的评估维度“{name}”{tip}")
+        for name in DIMENSIONS:
+            if name not in dims:
+                diags.error(("事前评估", "维度"), f"缺少评估维度“{name}”")
+
+    if p.feedback is not None:
+        for area in p.feedback.opinions:
+            if area not in OPINION_AREAS:
+                hint = closest(area, OPINION_AREAS)
+                tip = f"，是否应为“{hint}”？" if hint else ""
+                diags.warning(("反馈", "意见", area), f"意见类别“{area}”不在 {' / '.join(OPINION_AREAS)} 之中{tip}")
+
+
+# --- entry points -----------------------------------------------------------------------------
+
+
+def validate(doc: YamlDocument) -> LoadedProject:
+    """Validate parsed YAML as a project; raise :class:`InputError` with every located error."""
+    diags = Diagnostics()
+    data = doc.data
+    if not isinstance(data, dict):
+        what = "列表" if isinstance(data, list) else f"单个值 {_kind(data)}"
+        diags.error((), f"文件顶层应为项目字段（“项目名称: …”这样的键值映射），实际是{what}")
+        raise InputError("", [doc.locate(d) for d in diags.items])
+    plain = to_plain(data, Project, (), diags)
+    try:
+        project = Project.model_validate(plain)
+    except ValidationError as exc:
+        for e in exc.errors():
+            diags.error(_path(e["loc"]), translate(dict(e)))
+        raise InputError("", [doc.locate(d) for d in diags.items]) from None
+    cross_check(project, diags)
+    located = [doc.locate(d) for d in diags.items]
+    if any(d.level is Level.ERROR for d in located):
+        raise InputError("", located)
+    return LoadedProject(doc.file, project, doc, located)
+
+
+def load_project(path: Path, display: str | None = None) -> LoadedProject:
+    return validate(read(path, display))
+
+
+__all__ = ["Decimal", "LoadedProject", "load_project", "validate"]

@@ -1,0 +1,36 @@
+"""Exact arithmetic helpers shared by the rules."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+Ratio = Fraction | None
+ONE = Fraction(1)
+CENT = Decimal("0.01")
+
+
+def frac(value: Decimal | int | Fraction) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(value)
+
+
+def ratio(numerator: Decimal | Fraction | None, denominator: Decimal | Fraction | None) -> Ratio:
+    """numerator ÷ denominator, or None when either is absent or the denominator is 0."""
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return frac(numerator) / frac(denominator)
+
+
+def percent(value: Decimal | int) -> Fraction:
+    """A profile percentage (60) as a ratio (3/5)."""
+    return Fraction(value) / 100
+
+
+def round_half_up(value: Fraction | Decimal, places: int = 2) -> Decimal:
+    """四舍五入 to ``places`` decimals, exactly, whatever the input type."""
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    scaled = abs(value) * 10**places
+    whole = int(scaled + Fraction(1, 2))  # floor(x + 1/2) for x ≥ 0: half away from zero
+    sign = -1 if value < 0 else 1
+    return (Decimal(sign * whole).scaleb(-places)).quantize(Decimal(1).scaleb(-places))
