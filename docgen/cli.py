@@ -16,7 +16,7 @@ from rich.table import Table
 from . import __version__
 from .errors import DocgenError, Level
 from .forms import FORMS
-from .pipeline import Outcome, project_files, run_file
+from .pipeline import IGNORE_MARKER, Outcome, project_files, run_file, skipped_dirs
 from .present import cn_date, pct_text, result_json, trimmed
 from .profile import builtin_profiles
 from .values import ValueProblem, parse_date
@@ -86,6 +86,10 @@ def check(paths: tuple[Path, ...], profile_name: str | None) -> None:
             )
     for line in out_of_scope:
         click.echo(line)
+    for path in paths:
+        if path.is_dir():
+            for folder in skipped_dirs(path):
+                click.echo(f"{folder}: 提示：含 {IGNORE_MARKER}，已跳过（单独指定该目录即可检查）")
     if total == 0:
         click.echo("没有找到项目数据文件（.yaml / .yml）。", err=True)
         sys.exit(1)

@@ -21,11 +21,11 @@ class Level(str, Enum):
 
 
 def format_path(path: FieldPath) -> str:
-    """Render a field path the way a user reads it: ``绩效指标[3].指标值`` (1-based)."""
+    """Render a field path: ``绩效指标[2].指标值`` (list positions count from 0, as in JSON paths)."""
     out = ""
     for part in path:
         if isinstance(part, int):
-            out += f"[{part + 1}]"
+            out += f"[{part}]"
         else:
             out += ("." if out else "") + part
     return out

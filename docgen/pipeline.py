@@ -13,6 +13,7 @@ from .project import LoadedProject, load_project
 from .rules.context import ProjectResult, compute
 
 PROJECT_SUFFIXES = (".yaml", ".yml")
+IGNORE_MARKER = ".docgen-ignore"  # a folder holding it is skipped when a parent folder is walked
 
 
 @dataclass
@@ -29,14 +30,25 @@ class Outcome:
         return self.result is not None and not any(d.level is Level.ERROR for d in self.diagnostics)
 
 
+def skipped_dirs(root: Path) -> list[Path]:
+    """Sub-folders of ``root`` marked with :data:`IGNORE_MARKER` (e.g. deliberately broken samples)."""
+    return sorted(m.parent for m in root.rglob(IGNORE_MARKER) if m.parent != root)
+
+
 def project_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
-    """Every project file under the given files and directories, with the name used in messages."""
+    """Every project file under the given files and directories, with the name used in messages.
+
+    A folder named on the command line is always read; below it, hidden folders and folders
+    holding a ``.docgen-ignore`` file are skipped.
+    """
     for path in paths:
         if path.is_dir():
+            skip = skipped_dirs(path)
             found = sorted(
                 p for p in path.rglob("*")
                 if p.suffix.lower() in PROJECT_SUFFIXES and p.name != CONFIG_NAME and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not any(s in p.parents for s in skip)
             )
             for p in found:
                 yield p, str(path / p.relative_to(path))

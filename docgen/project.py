@@ -142,7 +142,15 @@ def _unknown_indicator(project: Project, name: str, path: FieldPath, diags: Diag
 
 def _check_actual(target: Any, actual: Any, path: FieldPath, diags: Diagnostics, *, dated: bool = True) -> None:
     """An actual must be of the target's kind and unit (RULES.md)."""
-    if actual is None or isinstance(actual, Text):
+    if actual is None:
+        return
+    if isinstance(actual, Text):
+        if isinstance(target, Quantity) and any(c.isdigit() for c in actual.text):
+            diags.error(
+                path,
+                f"无法识别的数值 \"{actual.text}\"：指标值“{target.text}”是定量指标，这里应填写一个数值"
+                f"（如“{_example(target)}”）；尚无数据时可写“未到调查时点”",
+            )
         return
     if isinstance(target, Quantity):
         if isinstance(actual, DateValue):
@@ -156,12 +164,16 @@ def _check_actual(target: Any, actual: Any, path: FieldPath, diags: Diagnostics,
         diags.error(path, f"指标值“{target.text}”是时限，这里应填写完成日期或“进行中”，实际是“{actual.text}”")
 
 
+def _example(target: Quantity) -> str:
+    return f"{target.value.normalize():f}{target.unit}"
+
+
 def cross_check(p: Project, diags: Diagnostics) -> None:
     """Checks that span fields: names, references, units, dates."""
     seen: dict[str, int] = {}
     for i, ind in enumerate(p.indicators):
         if ind.name in seen:
-            diags.error(("绩效指标", i, "三级指标"), f"三级指标“{ind.name}”重复（与第{seen[ind.name] + 1}个指标同名）")
+            diags.error(("绩效指标", i, "三级指标"), f"三级指标“{ind.name}”重复（与 绩效指标[{seen[ind.name]}] 同名）")
         else:
             seen[ind.name] = i
     if p.start and p.end and p.start > p.end:
@@ -171,7 +183,7 @@ def cross_check(p: Project, diags: Diagnostics) -> None:
     for s_i, snap in enumerate(p.snapshots):
         base: FieldPath = ("监控", s_i)
         if snap.as_of in dates:
-            diags.error((*base, "截止日期"), f"截止日期 {snap.as_of} 与第{dates[snap.as_of] + 1}次监控重复")
+            diags.error((*base, "截止日期"), f"截止日期 {snap.as_of} 与 监控[{dates[snap.as_of]}] 重复")
         dates[snap.as_of] = s_i
         if snap.as_of.year != p.year:
             diags.warning((*base, "截止日期"), f"截止日期 {snap.as_of} 不在预算年度 {p.year} 内")

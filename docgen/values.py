@@ -157,10 +157,12 @@ def parse_date(raw: object) -> date:
 # --- indicator values ---------------------------------------------------------------------------
 
 _COMPARATORS = {">": "≥", "≥": "≥", "<": "≤", "≤": "≤", "=": "="}
-_WORD_PREFIX = {
-    "不少于": "≥", "不低于": "≥", "不小于": "≥", "大于等于": "≥", "达到": "≥",
-    "不超过": "≤", "不高于": "≤", "不大于": "≤", "小于等于": "≤", "控制在": "≤",
+_WORD_PREFIX = {  # longest first, so 不超过 wins over 超过
+    "大于等于": "≥", "小于等于": "≤",
+    "不少于": "≥", "不低于": "≥", "不小于": "≥", "不超过": "≤", "不高于": "≤", "不大于": "≤", "控制在": "≤",
+    "达到": "≥", "超过": "≥", "高于": "≥", "大于": "≥", "低于": "≤", "小于": "≤",
 }
+_APPROX = re.compile(r"^(?:约|大约|约为|近|接近|预计|估计|左右)\s*[+-]?\d|(?:左右|上下|余|多)$")
 _WORD_SUFFIX = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤"}
 _QUANT_RE = re.compile(rf"^(?P<cmp>[≥≤><=])?\s*(?P<num>{_NUM})\s*(?P<unit>[^\d\s,.].*)?$")
 
@@ -261,11 +263,13 @@ def parse_target(raw: object) -> Target:
     m = _DEADLINE_RE.match(t)
     if m:
         return Deadline(_date_from(m, text), text)
+    if _APPROX.search(t):
+        raise ValueProblem(f"无法识别的数值 \"{text}\"：指标值不能是约数（应写作 ≥400人、≤30万元/处、95% 等）")
     q = _parse_quantity(text)
     if q is not None:
         _check_magnitude(q.value, text)
         return q
-    if has_digit(text):
+    if has_digit(text) and len(re.sub(r"[\d.,%\s]", "", t)) <= 2:
         raise ValueProblem(f"无法识别的数值 \"{text}\"（应写作 ≥400人、≤30万元/处、95%、2024年11月30日前 或纯文字）")
     return Text(text)
 
@@ -280,12 +284,10 @@ def parse_actual(raw: object) -> Actual:
     if m:
         return DateValue(_date_from(m, text), text)
     q = _parse_quantity(text)
-    if q is not None:
+    if q is not None and not _APPROX.search(t):
         _check_magnitude(q.value, text)
         return q
-    if has_digit(text):
-        raise ValueProblem(f"无法识别的数值 \"{text}\"")
-    return Text(text)
+    return Text(text)  # the caller decides whether text is acceptable for this indicator
 
 
 def _check_magnitude(value: Decimal, text: str) -> None:

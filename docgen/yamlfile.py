@@ -111,7 +111,35 @@ def _yaml_message(exc: YAMLError) -> str:
     return f"YAML 格式错误（{text}）"
 
 
+def _flow_depth_line(text: str) -> int:
+    """The line where ``[``/``{`` nesting first exceeds MAX_DEPTH (0 when it never does).
+
+    A cheap scan before parsing: the YAML parser recurses per level and is slow on
+    thousands of brackets. Quoted text is skipped; the count is an upper bound elsewhere.
+    """
+    depth, line, quote = 0, 1, ""
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if quote:
+            if ch == quote:
+                quote = ""
+            continue
+        if ch in "'\"" and depth:
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif ch in "]}" and depth:
+            depth -= 1
+    return 0
+
+
 def parse(text: str, file: str) -> YamlDocument:
+    deep = _flow_depth_line(text)
+    if deep:
+        raise _fail(file, deep, "YAML 格式", f"嵌套层级过深（超过 {MAX_DEPTH} 层），不是项目数据文件")
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _Constructor
     try:
