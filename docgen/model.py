@@ -118,6 +118,8 @@ def _score(raw: object) -> Decimal:
         value = Decimal(raw)
     elif isinstance(raw, Decimal):
         value = raw
+    elif isinstance(raw, float):  # only from Python callers; YAML numbers arrive as Decimal
+        value = Decimal(repr(raw))
     elif isinstance(raw, str):
         try:
             from .values import parse_number
