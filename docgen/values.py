@@ -231,7 +231,7 @@ def _parse_quantity(raw_text: str) -> Quantity | None:
     sym = m["cmp"]
     if sym is not None:
         comparator = _COMPARATORS[sym]
-    if unit and unit[0] in "≥≤<>=":
+    if unit and unit[0] in "≥≤<>=-+~～—–至到、":  # a range or a second number, not a unit
         return None
     return Quantity(
         value=Decimal(m["num"].replace(",", "")),
