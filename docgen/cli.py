@@ -21,6 +21,10 @@ from .present import cn_date, pct_text, result_json, trimmed
 from .profile import builtin_profiles
 from .values import ValueProblem, parse_date
 
+BUDGET_COLUMNS = ("执行数", "执行率", "年初预算执行率", "全年预计执行率", "预计结余", "时序进度", "执行进度比", "预警")
+INDICATOR_COLUMNS = (
+    "三级指标", "指标值", "执行情况", "应完成值", "完成率", "进度完成率", "偏差率", "预警", "完成可能性",
+)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -135,7 +139,7 @@ def _print_tables(outcome: Outcome) -> None:
     for s in r.snapshots:
         b = s.budget
         t = Table(title=f"监控：截至{cn_date(b.as_of)}（{b.period}）", title_justify="left")
-        for col in ("执行数", "执行率", "年初预算执行率", "全年预计执行率", "预计结余", "时序进度", "执行进度比", "预警"):
+        for col in BUDGET_COLUMNS:
             t.add_column(col)
         t.add_row(
             f"{b.spent.total:.2f}", pct_text(b.rate), pct_text(b.initial_rate), pct_text(b.forecast_rate),
@@ -144,7 +148,7 @@ def _print_tables(outcome: Outcome) -> None:
         )
         con.print(t)
         it = Table(title_justify="left")
-        for col in ("三级指标", "指标值", "执行情况", "应完成值", "完成率", "进度完成率", "偏差率", "预警", "完成可能性"):
+        for col in INDICATOR_COLUMNS:
             it.add_column(col)
         for ip in s.indicators:
             it.add_row(

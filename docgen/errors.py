@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Union
 
-PathPart = Union[str, int]
+PathPart = str | int
 FieldPath = tuple[PathPart, ...]
 
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from .values import Actual as ActualValue
 from .values import (
     NonFinite,
     Quantity,
@@ -29,7 +30,6 @@ from .values import (
     parse_date,
     parse_target,
 )
-from .values import Actual as ActualValue
 
 # XML 1.0 forbids these; they would corrupt a DOCX/XLSX.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -207,19 +207,17 @@ class Funding(Model):
 
     @model_validator(mode="after")
     def _some_source(self) -> Funding:
-        if not self.sources() and self.total_given is None:
+        if not self.sources():
             raise _err(f"至少填写一个资金来源（{' / '.join(SOURCES)}）")
         return self
 
     def sources(self) -> dict[str, Decimal]:
         """The sources that were written, in the official order, keyed by their Chinese name."""
         values = (self.general, self.fund, self.state_capital, self.other)
-        return {name: v for name, v in zip(SOURCES, values) if v is not None}
+        return {name: v for name, v in zip(SOURCES, values, strict=True) if v is not None}
 
     @property
     def total(self) -> Decimal:
-        if not self.sources() and self.total_given is not None:
-            return self.total_given
         return sum(self.sources().values(), Decimal(0))
 
 

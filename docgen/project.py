@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .errors import Diagnostic, Diagnostics, FieldPath, InputError, Level
-from .model import DIMENSIONS, OPINION_AREAS, Project, closest
+from .model import DIMENSIONS, OPINION_AREAS, SOURCES, Funding, Project, closest
 from .values import DateValue, Deadline, Quantity, Text, unit_key
 from .yamlfile import YamlDocument, read
 
@@ -74,7 +74,10 @@ def to_plain(node: Any, annotation: Any, path: FieldPath, diags: Diagnostics) ->
             if k not in by_alias:
                 hint = closest(k, by_alias)
                 tip = f"，是否应为“{hint}”？" if hint else ""
-                diags.warning((*path, k), f"未知字段“{k}”已忽略{tip}")
+                if model is Funding:  # dropping an amount would silently change every total
+                    diags.error((*path, k), f"未知的资金来源“{k}”{tip}（可选：{' / '.join(SOURCES)}）")
+                else:
+                    diags.warning((*path, k), f"未知字段“{k}”已忽略{tip}")
                 continue
             out[k] = to_plain(value, by_alias[k], (*path, k), diags)
         return out
@@ -244,6 +247,8 @@ def validate(doc: YamlDocument) -> LoadedProject:
         diags.error((), f"文件顶层应为项目字段（“项目名称: …”这样的键值映射），实际是{what}")
         raise InputError("", [doc.locate(d) for d in diags.items])
     plain = to_plain(data, Project, (), diags)
+    if diags.errors:
+        raise InputError("", [doc.locate(d) for d in diags.items])
     try:
         project = Project.model_validate(plain)
     except ValidationError as exc:

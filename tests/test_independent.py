@@ -33,7 +33,7 @@ def _subset(expected: Any, got: Any, where: str, out: list[str]) -> None:
         if not isinstance(got, list) or len(got) != len(expected):
             out.append(f"{where}: {got!r}")
             return
-        for i, (e, g) in enumerate(zip(expected, got)):
+        for i, (e, g) in enumerate(zip(expected, got, strict=True)):
             _subset(e, g, f"{where}[{i}]", out)
     elif expected != got:
         out.append(f"{where}: expected {expected!r}, got {got!r}")

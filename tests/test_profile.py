@@ -9,7 +9,7 @@ import pytest
 
 from docgen.errors import ConfigError
 from docgen.pipeline import run_file
-from docgen.profile import builtin_profiles, build_profile, load_config, profile_for
+from docgen.profile import build_profile, builtin_profiles, load_config, profile_for
 
 from .conftest import EXAMPLE, SAMPLES
 

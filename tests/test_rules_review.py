@@ -100,18 +100,18 @@ DIMS = ("立项必要性", "投入经济性", "绩效目标合理性", "实施�
     ],
 )
 def test_pre_assessment(scores: tuple[int, ...], total: str, conclusion: str) -> None:
-    pa, _ = _pre(dict(zip(DIMS, scores)))
+    pa, _ = _pre(dict(zip(DIMS, scores, strict=True)))
     assert pa is not None and str(pa.total) == total and pa.conclusion == conclusion
 
 
 def test_pre_assessment_contradicting_conclusion_warns() -> None:
-    pa, diags = _pre(dict(zip(DIMS, (18, 16, 16, 16, 14))), "不予支持")
+    pa, diags = _pre(dict(zip(DIMS, (18, 16, 16, 16, 14), strict=True)), "不予支持")
     assert pa is not None and pa.conclusion == "不予支持" and pa.computed_conclusion == "予以支持"
     assert any("与评分不符" in w.message for w in diags.warnings)
 
 
 def test_pre_assessment_score_above_weight() -> None:
-    _, diags = _pre(dict(zip(DIMS, (21, 16, 16, 16, 14))))
+    _, diags = _pre(dict(zip(DIMS, (21, 16, 16, 16, 14), strict=True)))
     assert any("超过该维度分值" in e.message for e in diags.errors)
 
 

@@ -175,7 +175,9 @@ def self_evaluation(project: Project, profile: Profile, diags: Diagnostics) -> S
     if se is None:
         return None
     w = weights(project, profile, diags)
-    scores = tuple(_score_one(ind, se.indicators.get(ind.name), w[ind.name], profile, diags) for ind in project.indicators)
+    scores = tuple(
+        _score_one(ind, se.indicators.get(ind.name), w[ind.name], profile, diags) for ind in project.indicators
+    )
     budget_total = project.funds.budget.total
     rate = ratio(se.spent.total, budget_total)
     budget_weight = profile.self_eval.weights[BUDGET_KEY]

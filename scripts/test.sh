@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# 命令二：安装 docgen 及测试工具，运行代码检查（ruff）和全部测试（pytest）。
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/setup.sh" test
+cd "$ROOT"
+ruff check docgen tests bench
+python -m pytest tests -p no:cacheprovider
