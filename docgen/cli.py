@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, clickzh
 from .errors import DocgenError, Level
 from .forms import FORMS
 from .pipeline import IGNORE_MARKER, Outcome, project_files, run_file, skipped_dirs
@@ -25,7 +25,9 @@ BUDGET_COLUMNS = ("执行数", "执行率", "年初预算执行率", "全年预�
 INDICATOR_COLUMNS = (
     "三级指标", "指标值", "执行情况", "应完成值", "完成率", "进度完成率", "偏差率", "预警", "完成可能性",
 )
+clickzh.install()
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+COMMAND = {"context_settings": CONTEXT, "options_metavar": "[选项]"}
 
 
 class DateParam(click.ParamType):
@@ -53,7 +55,7 @@ profile_option = click.option(
 )
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(**COMMAND, subcommand_metavar="命令 [参数]…")
 @click.version_option(__version__, "-V", "--version", message="docgen %(version)s", help="显示版本号并退出。")
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def cli() -> None:
@@ -64,7 +66,7 @@ def cli() -> None:
     """
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(**COMMAND)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="文件或目录…")
 @profile_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
@@ -102,7 +104,7 @@ def check(paths: tuple[Path, ...], profile_name: str | None) -> None:
     sys.exit(1 if bad else 0)
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(**COMMAND)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="文件")
 @click.option("--as-of", "as_of", type=DateParam(), default=None,
               help="只计算截止日期不晚于该日（如 2024-06-30）的监控数据。")
@@ -140,7 +142,7 @@ def _print_tables(outcome: Outcome) -> None:
         b = s.budget
         t = Table(title=f"监控：截至{cn_date(b.as_of)}（{b.period}）", title_justify="left")
         for col in BUDGET_COLUMNS:
-            t.add_column(col)
+            t.add_column(col, overflow="fold")
         t.add_row(
             f"{b.spent.total:.2f}", pct_text(b.rate), pct_text(b.initial_rate), pct_text(b.forecast_rate),
             "—" if b.surplus is None else f"{b.surplus:.2f}", pct_text(b.time_progress),
@@ -149,7 +151,7 @@ def _print_tables(outcome: Outcome) -> None:
         con.print(t)
         it = Table(title_justify="left")
         for col in INDICATOR_COLUMNS:
-            it.add_column(col)
+            it.add_column(col, overflow="fold", min_width=4)
         for ip in s.indicators:
             it.add_row(
                 ip.name, ip.indicator.target.text, ip.entry.actual.text if ip.entry else "—",
@@ -175,7 +177,7 @@ def _print_tables(outcome: Outcome) -> None:
         con.print(f"事前评估：总分 {r.pre_assessment.total}，结论：{r.pre_assessment.conclusion}")
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(**COMMAND)
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def forms() -> None:
     """列出全部表单（编号与名称；编号和中文名称均可用于 --form）。"""
