@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .errors import Diagnostic, Diagnostics, FieldPath, InputError, Level
 from .model import DIMENSIONS, OPINION_AREAS, SOURCES, Funding, Project, closest
@@ -64,7 +63,7 @@ def _plain_scalar(value: Any) -> Any:
 
 
 def to_plain(node: Any, annotation: Any, path: FieldPath, diags: Diagnostics) -> Any:
-    """Copy ruamel data into plain dicts/lists, dropping (and warning about) unknown keys."""
+    """Copy parsed data, dropping (and warning about) unknown keys; amounts under unknown sources are errors."""
     model = _model_of(annotation)
     if model is not None and isinstance(node, dict):
         by_alias = {(f.alias or name): f.annotation for name, f in model.model_fields.items()}
@@ -89,9 +88,9 @@ def to_plain(node: Any, annotation: Any, path: FieldPath, diags: Diagnostics) ->
     if origin is dict and isinstance(node, dict):
         _, item = typing.get_args(a) or (Any, Any)
         return {str(k): to_plain(v, item, (*path, str(k)), diags) for k, v in node.items()}
-    if isinstance(node, (CommentedMap, dict)):
+    if isinstance(node, dict):
         return {str(k): to_plain(v, Any, (*path, str(k)), diags) for k, v in node.items()}
-    if isinstance(node, (CommentedSeq, list)):
+    if isinstance(node, list):
         return [to_plain(v, Any, (*path, i), diags) for i, v in enumerate(node)]
     return _plain_scalar(node)
 

@@ -1,21 +1,22 @@
 """Read a YAML file into plain Python data plus a map from field paths to line numbers.
 
-Floats become ``Decimal`` from their written text (never binary floats), timestamps stay as
-their text (a bad date is reported by validation, not by a crash), and aliases that would
-expand beyond :data:`MAX_NODES` are refused. Problems raise :class:`InputError`.
+libyaml (through PyYAML's C loader) builds the node tree with line marks; the values are
+then built here under YAML 1.2 core rules: floats become ``Decimal`` from their written
+text (never binary floats), dates stay as text (a bad date is reported by validation,
+not by a crash), duplicate keys are refused, and aliases that would expand beyond
+:data:`MAX_NODES` are refused before anything walks them. Problems raise :class:`InputError`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Diagnostic, FieldPath, InputError, Level, Location
 from .values import NonFinite
@@ -24,27 +25,40 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 50_000  # after alias expansion; a large project has a few thousand
 MAX_DEPTH = 40
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor with exact numbers and undecoded timestamps."""
-
-
-def _construct_float(self: RoundTripConstructor, node: Any) -> object:
-    text = str(node.value).replace("_", "")
-    if text.lower().lstrip("+-") in (".nan", ".inf"):
-        return NonFinite(node.value)
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return NonFinite(node.value)
+# YAML 1.2 core schema for plain scalars
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_OCT = re.compile(r"^0o[0-7]+$")
+_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_SPECIAL = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
 
 
-def _construct_timestamp(self: RoundTripConstructor, node: Any) -> object:
-    return str(node.value)
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:float", _construct_float)
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+def _scalar(node: ScalarNode) -> Any:
+    text = node.value
+    if node.style not in (None, ""):  # quoted, or a block of text ('|', '>')
+        return text
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.match(text):
+        return int(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _SPECIAL.match(text):
+        return NonFinite(text)
+    if _FLOAT.match(text):
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+            return NonFinite(text)
+    return text
 
 
 @dataclass
@@ -96,26 +110,28 @@ def decode(raw: bytes, file: str) -> str:
         ) from None
 
 
-def _yaml_message(exc: YAMLError) -> str:
+def _yaml_message(exc: yaml.YAMLError) -> str:
     text = str(getattr(exc, "problem", "") or exc)
-    if "\\t" in text or "'\\t'" in text or "tab" in text.lower():
+    if "\\t" in text:
         return "使用了制表符（Tab）缩进，YAML 只能用空格缩进：请把 Tab 换成空格"
-    if "duplicate key" in text or "found duplicate key" in str(exc):
-        return "键重复：同一层级中同一个键出现了两次"
-    if "special characters are not allowed" in text or "unacceptable character" in text:
+    if "characters are not allowed" in text or "unacceptable character" in text:
         return "含有不允许的控制字符，请删除"
     if "mapping values are not allowed" in text:
         return "格式错误：冒号后缺少空格，或冒号出现在不该出现的位置（文字中含冒号时请加引号）"
+    if "expected a single document" in text or "found another document" in text:
+        return "一个文件只能写一个项目（发现了多个以“---”分隔的文档）"
     if "could not find expected ':'" in text or "expected <block end>" in text:
         return "格式错误：缩进不一致或缺少冒号"
+    if "found undefined alias" in text:
+        return "引用了未定义的锚点（*别名 之前没有对应的 &锚点）"
     return f"YAML 格式错误（{text}）"
 
 
 def _flow_depth_line(text: str) -> int:
     """The line where ``[``/``{`` nesting first exceeds MAX_DEPTH (0 when it never does).
 
-    A cheap scan before parsing: the YAML parser recurses per level and is slow on
-    thousands of brackets. Quoted text is skipped; the count is an upper bound elsewhere.
+    A cheap scan before parsing, so that absurd nesting is refused at once. Quoted text is
+    skipped; elsewhere the count is an upper bound.
     """
     depth, line, quote = 0, 1, ""
     for ch in text:
@@ -136,40 +152,55 @@ def _flow_depth_line(text: str) -> int:
     return 0
 
 
+def _error_line(exc: yaml.YAMLError, text: str) -> int:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        return int(mark.line) + 1
+    position = getattr(exc, "position", None)
+    if isinstance(position, int):  # libyaml counts bytes of the UTF-8 text, the pure loader characters
+        if _Loader is yaml.SafeLoader:
+            return text[:position].count("\n") + 1
+        return text.encode("utf-8")[:position].count(b"\n") + 1
+    return 1
+
+
 def parse(text: str, file: str) -> YamlDocument:
     deep = _flow_depth_line(text)
     if deep:
         raise _fail(file, deep, "YAML 格式", f"嵌套层级过深（超过 {MAX_DEPTH} 层），不是项目数据文件")
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Constructor = _Constructor
     try:
-        data = yaml.load(text)
+        root = yaml.compose(text, Loader=_Loader)
     except RecursionError:
         raise _fail(file, 1, "YAML 格式", f"嵌套层级过深（超过 {MAX_DEPTH} 层），不是项目数据文件") from None
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        raise _fail(file, line, "YAML 格式", _yaml_message(exc)) from None
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise _fail(file, line, "YAML 格式", _yaml_message(exc)) from None
-    except (ValueError, TypeError, OverflowError) as exc:  # odd scalars the constructor rejects
-        raise _fail(file, 1, "YAML 格式", f"无法读取的值（{exc}）") from None
-    _check_size(data, file)
-    doc = YamlDocument(file, data)
-    _collect_lines(data, (), doc.lines)
-    doc.lines.setdefault((), 1)
+    except yaml.YAMLError as exc:
+        line = _error_line(exc, text)
+        lines = text.split("\n")
+        row = lines[line - 1] if 0 < line <= len(lines) else ""
+        message = _yaml_message(exc)
+        if "\t" in row[: len(row) - len(row.lstrip())] or ("cannot start any token" in message and "\t" in row):
+            message = "使用了制表符（Tab）缩进，YAML 只能用空格缩进：请把 Tab 换成空格"
+        raise _fail(file, line, "YAML 格式", message) from None
+    doc = YamlDocument(file, None)
+    if root is None:
+        doc.lines[()] = 1
+        return doc
+    _check_size(root, file)
+    doc.data = _build(root, (), doc.lines, file)
+    doc.lines.setdefault((), _line(root))
     return doc
 
 
-def _check_size(data: Any, file: str) -> None:
-    """Refuse alias bombs, cycles and absurd nesting before anything walks the data naively."""
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _check_size(root: Node, file: str) -> None:
+    """Refuse alias bombs, cycles and absurd nesting before anything walks the tree naively."""
     sizes: dict[int, int] = {}
     active: set[int] = set()
 
-    def size(node: Any, depth: int) -> int:
-        if not isinstance(node, (dict, list)):
+    def size(node: Node, depth: int) -> int:
+        if isinstance(node, ScalarNode):
             return 1
         key = id(node)
         if key in sizes:
@@ -179,7 +210,7 @@ def _check_size(data: Any, file: str) -> None:
         if depth > MAX_DEPTH:
             raise _fail(file, _line(node), "YAML 格式", f"嵌套层级过深（超过 {MAX_DEPTH} 层）")
         active.add(key)
-        children = node.values() if isinstance(node, dict) else node
+        children = [n for pair in node.value for n in pair] if isinstance(node, MappingNode) else node.value
         total = 1
         for child in children:
             total += size(child, depth + 1)
@@ -192,37 +223,45 @@ def _check_size(data: Any, file: str) -> None:
         sizes[key] = total
         return total
 
-    size(data, 0)
+    size(root, 0)
 
 
-def _line(node: Any) -> int:
-    lc = getattr(node, "lc", None)
-    return (lc.line + 1) if lc is not None and lc.line is not None else 1
-
-
-def _collect_lines(node: Any, path: FieldPath, out: dict[FieldPath, int]) -> None:
-    if isinstance(node, CommentedMap):
-        if path not in out:
-            out[path] = _line(node)
-        for key in node:
-            try:
-                line = node.lc.key(key)[0] + 1
-            except (KeyError, TypeError, IndexError):
-                line = out.get(path, 1)
-            sub = (*path, str(key))
-            out[sub] = line
-            _collect_lines(node[key], sub, out)
-    elif isinstance(node, CommentedSeq):
-        if path not in out:
-            out[path] = _line(node)
-        for i, item in enumerate(node):
-            try:
-                line = node.lc.item(i)[0] + 1
-            except (KeyError, TypeError, IndexError):
-                line = out.get(path, 1)
-            sub = (*path, i)
-            out[sub] = line
-            _collect_lines(item, sub, out)
+def _build(node: Node, path: FieldPath, lines: dict[FieldPath, int], file: str) -> Any:
+    """Plain Python data from the node tree, recording the line of every key and list item."""
+    if isinstance(node, ScalarNode):
+        return _scalar(node)
+    if path not in lines:
+        lines[path] = _line(node)
+    if isinstance(node, SequenceNode):
+        items = []
+        for i, child in enumerate(node.value):
+            lines[(*path, i)] = _line(child)
+            items.append(_build(child, (*path, i), lines, file))
+        return items
+    out: dict[str, Any] = {}
+    defaults: dict[str, Any] = {}  # from merge keys (<<): explicit keys win
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge" or (
+            isinstance(key_node, ScalarNode) and key_node.value == "<<" and key_node.style in (None, "")
+        ):
+            merged = _build(value_node, path, {}, file)
+            sources = merged if isinstance(merged, list) else [merged]
+            for src in sources:
+                if isinstance(src, dict):
+                    for k, v in src.items():
+                        defaults.setdefault(k, v)
+            continue
+        if not isinstance(key_node, ScalarNode):
+            raise _fail(file, _line(key_node), "YAML 格式", "键必须是文字，不能是列表或映射")
+        raw_key = _scalar(key_node)
+        key = "" if raw_key is None else str(raw_key)
+        if key in out:
+            raise _fail(file, _line(key_node), "YAML 格式", f"键重复：“{key}”在同一层级出现了两次")
+        lines[(*path, key)] = _line(key_node)
+        out[key] = _build(value_node, (*path, key), lines, file)
+    for key, value in defaults.items():
+        out.setdefault(key, value)
+    return out
 
 
 def read(path: Path, display: str | None = None) -> YamlDocument:

@@ -65,6 +65,9 @@ BAD = [
     ("nested brackets", "项目名称: " + "[" * 10000, "x.yaml:1: YAML 格式", "嵌套层级过深"),
     ("syntax", HEAD + "监控: [a, b\n", "x.yaml:", "YAML 格式错误"),
     ("duplicate key", HEAD + "年度: 2025\n", "x.yaml:14: YAML 格式", "键重复"),
+    ("raw control char", HEAD + "项目类型: a\x01b\n", "x.yaml:14: YAML 格式", "控制字符"),
+    ("two documents", HEAD + "---\n" + HEAD, "x.yaml:14: YAML 格式", "多个"),
+    ("undefined alias", HEAD + "项目类型: *nowhere\n", "x.yaml:14: YAML 格式", "未定义的锚点"),
     ("total", HEAD.replace(": 100\n", ": 100\n    合计: 120\n"), "x.yaml:8: 资金.年初预算数.合计", "不等于"),
     ("no source", HEAD.replace("    一般公共预算拨款: 100\n", "    其他资金: 100\n    合计: 100\n").replace("    其他资金: 100\n", ""),
      "x.yaml:6: 资金.年初预算数", "至少填写一个资金来源"),
@@ -107,6 +110,19 @@ def test_unknown_key_is_a_warning_naming_the_closest(tmp_path: Path) -> None:
     path.write_text(HEAD.replace("项目名称: 测试项目", "项目名称: 测试项目\n项目明称: 重复"), encoding="utf-8")
     loaded = load_project(path, "x.yaml")
     assert [str(d) for d in loaded.diagnostics] == ["x.yaml:2: 项目明称: 警告：未知字段“项目明称”已忽略，是否应为“项目名称”？"]
+
+
+def test_yaml_12_scalars_and_merge_keys(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    text = HEAD.replace("项目名称: 测试项目", "项目名称: yes\n项目编码: 0691-5122345\n联系电话: 05515122345") + (
+        "监控:\n  - &base\n    截止日期: 2024-06-30\n    执行数: {一般公共预算拨款: 10}\n"
+        "  - <<: *base\n    截止日期: 2024-08-31\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    p = load_project(path).project
+    assert (p.name, p.code, p.phone) == ("yes", "0691-5122345", "5515122345")
+    assert [str(s.spent.total) for s in p.snapshots] == ["10", "10"]
+    assert str(p.snapshots[1].as_of) == "2024-08-31"
 
 
 def test_bom_is_fine(tmp_path: Path) -> None:
