@@ -41,7 +41,9 @@ class DateParam(click.ParamType):
 
 
 def _console(err: bool = False) -> Console:
-    return Console(stderr=err, highlight=False, soft_wrap=True)
+    stream = sys.stderr if err else sys.stdout
+    wide = None if stream.isatty() else 160  # a file or pipe gets whole lines, not a narrow wrap
+    return Console(stderr=err, highlight=False, soft_wrap=True, width=wide)
 
 
 def _echo_diagnostics(outcome: Outcome, err: bool = False) -> None:
@@ -118,6 +120,9 @@ def compute(file: Path, as_of: date | None, as_json: bool, profile_name: str | N
     if not outcome.ok or outcome.result is None:
         click.echo(f"{file}: 数据有错误，未输出计算结果。", err=True)
         sys.exit(1)
+    if as_of is not None and not outcome.result.snapshots and outcome.result.project.snapshots:
+        first = min(s.as_of for s in outcome.result.project.snapshots)
+        click.echo(f"{file}: 提示：截至 {as_of} 没有监控记录（最早一次为 {first}），结果中不含监控部分。", err=True)
     if as_json:
         click.echo(json.dumps(result_json(outcome.result), ensure_ascii=False, indent=2))
     else:

@@ -64,11 +64,16 @@ def run_file(path: Path, display: str, *, as_of: date | None = None, profile_nam
         prof = profile or profile_for(path, profile_name)
         loaded = load_project(path, display)
     except InputError as exc:
-        out.diagnostics = list(exc.diagnostics)
+        out.diagnostics = sort_diagnostics(list(exc.diagnostics))
         return out
     out.loaded = loaded
     diags = Diagnostics()
     result = compute(loaded.project, prof, diags, as_of)
-    out.diagnostics = [*loaded.diagnostics, *loaded.locate(diags)]
+    out.diagnostics = sort_diagnostics([*loaded.diagnostics, *loaded.locate(diags)])
     out.result = result
     return out
+
+
+def sort_diagnostics(items: list[Diagnostic]) -> list[Diagnostic]:
+    """In file order, so that a user can work down the file."""
+    return sorted(items, key=lambda d: d.location.line if d.location else 0)

@@ -44,7 +44,7 @@ def has_digit(text: str) -> bool:
 
 _NUM = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+"
 _NUM_RE = re.compile(rf"^(?:{_NUM})$")
-_AMOUNT_RE = re.compile(rf"^(?P<num>{_NUM})\s*(?P<unit>万元|元)?$")
+_AMOUNT_RE = re.compile(rf"^(?P<num>{_NUM})\s*(?P<unit>万元|万|元)?$")
 
 
 def parse_number(text: str) -> Decimal:
@@ -70,7 +70,7 @@ def parse_amount(raw: object) -> Decimal:
     elif isinstance(raw, str):
         m = _AMOUNT_RE.match(normalise(raw))
         if not m:
-            raise ValueProblem(f"无法识别的金额 \"{raw}\"（应写作 400、\"1,234.56\" 或 \"4000000元\"）")
+            raise ValueProblem(f"无法识别的金额 \"{raw}\"（应写作 400、\"1,234.56\"、\"50万元\" 或 \"4000000元\"；单位默认为万元）")
         value = Decimal(m["num"].replace(",", ""))
         if m["unit"] == "元":
             if _places(value) > 2:

@@ -117,11 +117,16 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
     if "characters are not allowed" in text or "unacceptable character" in text:
         return "含有不允许的控制字符，请删除"
     if "mapping values are not allowed" in text:
-        return "格式错误：冒号后缺少空格，或冒号出现在不该出现的位置（文字中含冒号时请加引号）"
+        return "格式错误：缩进与上一行不一致，或文字中含有“: ”（这种文字请加引号）"
     if "expected a single document" in text or "found another document" in text:
         return "一个文件只能写一个项目（发现了多个以“---”分隔的文档）"
-    if "could not find expected ':'" in text or "expected <block end>" in text:
-        return "格式错误：缩进不一致或缺少冒号"
+    if "flow" in str(exc):
+        return "格式错误：方括号 [ ] 或花括号 { } 没有配对"
+    if (
+        "could not find expected ':'" in text or "expected <block end>" in text
+        or "did not find expected" in text or "while parsing" in str(exc)
+    ):
+        return "格式错误：这一行的缩进与上下文不一致，或缺少“: ”（英文冒号加空格）"
     if "found undefined alias" in text:
         return "引用了未定义的锚点（*别名 之前没有对应的 &锚点）"
     return f"YAML 格式错误（{text}）"
@@ -152,6 +157,18 @@ def _flow_depth_line(text: str) -> int:
     return 0
 
 
+_KEY_WITH_FULLWIDTH_COLON = re.compile(r"^\s*(?:-\s+)?[^\s:#'\"-][^:]*?：")
+
+
+def _fullwidth_colon_line(lines: list[str], error_line: int) -> int:
+    """The line (1-based) at or just before a parse error that writes ``键：值`` with a full-width colon."""
+    for number in range(min(error_line, len(lines)), max(error_line - 3, 0), -1):
+        row = lines[number - 1]
+        if ": " not in row and not row.rstrip().endswith(":") and _KEY_WITH_FULLWIDTH_COLON.match(row):
+            return number
+    return 0
+
+
 def _error_line(exc: yaml.YAMLError, text: str) -> int:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is not None:
@@ -175,10 +192,18 @@ def parse(text: str, file: str) -> YamlDocument:
     except yaml.YAMLError as exc:
         line = _error_line(exc, text)
         lines = text.split("\n")
+        colon = _fullwidth_colon_line(lines, line)
+        if colon:
+            raise _fail(
+                file, colon, "YAML 格式",
+                f"“{lines[colon - 1].strip()[:30]}”用了中文冒号“：”，键后面应为英文冒号加空格“: ”",
+            ) from None
         row = lines[line - 1] if 0 < line <= len(lines) else ""
         message = _yaml_message(exc)
         if "\t" in row[: len(row) - len(row.lstrip())] or ("cannot start any token" in message and "\t" in row):
             message = "使用了制表符（Tab）缩进，YAML 只能用空格缩进：请把 Tab 换成空格"
+        if 0 < line <= len(lines) and lines[line - 1].strip() and "Tab" not in message:
+            message += f"（第{line}行：“{lines[line - 1].strip()[:40]}”）"
         raise _fail(file, line, "YAML 格式", message) from None
     doc = YamlDocument(file, None)
     if root is None:

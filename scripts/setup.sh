@@ -9,5 +9,7 @@ fi
 EXTRAS="${1:-}"
 SPEC="$ROOT"
 [ -n "$EXTRAS" ] && SPEC="$ROOT[$EXTRAS]"
-"$ROOT/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$SPEC"
+# pip's notes about this machine's package mirrors are not the user's concern: keep only real errors
+"$ROOT/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$SPEC" 2>&1 \
+  | { grep -v -e "^WARNING: Location" -e "is ignored: it is neither" || true; }
 export PATH="$ROOT/.venv/bin:$PATH"

@@ -115,3 +115,12 @@ def test_snapshots_sorted_and_as_of() -> None:
     result, _ = run(make(d), as_of=date(2024, 7, 1))
     assert result.current is not None and result.current.budget.as_of == date(2024, 6, 30)
     assert result.current.budget.time_progress == Fraction(1, 2)
+
+
+def test_forecast_and_self_eval_over_budget_warn() -> None:
+    d = _with_spent("30", "2024-06-30", 全年预计执行数={"一般公共预算拨款": "106"})
+    d["自评"] = {"执行数": {"一般公共预算拨款": "101"}, "指标": {}}
+    _, diags = run(make(d))
+    messages = [w.message for w in diags.warnings]
+    assert any("全年预计执行数超过全年预算数 6" in m for m in messages)
+    assert any("全年执行数超过全年预算数" in m for m in messages)

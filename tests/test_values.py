@@ -105,7 +105,7 @@ def test_actuals(text: str, kind: type, value: object) -> None:
 @pytest.mark.parametrize(
     ("raw", "wan"),
     [(400, "400"), (Decimal("400.5"), "400.5"), ("1,234.56", "1234.56"), ("１２３", "123"),
-     ("4000000元", "400"), ("1,540,000元", "154"), ("12.5万元", "12.5"), ("0.01元", "0.000001")],
+     ("4000000元", "400"), ("1,540,000元", "154"), ("12.5万元", "12.5"), ("50万", "50"), ("0.01元", "0.000001")],
 )
 def test_amounts(raw: object, wan: str) -> None:
     assert parse_amount(raw) == Decimal(wan)

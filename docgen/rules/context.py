@@ -59,6 +59,11 @@ def compute(project: Project, profile: Profile, diags: Diagnostics, as_of: date 
         if budget.over_budget:
             over = "、".join(budget.over_sources) or "合计"
             diags.warning(("监控", i, "执行数"), f"执行数超过全年预算数（{over}），属超预算开支，请核实（合规性）")
+        if budget.surplus is not None and budget.surplus < 0:
+            diags.warning(
+                ("监控", i, "全年预计执行数"),
+                f"全年预计执行数超过全年预算数 {-budget.surplus} 万元，请核实或按程序调整预算",
+            )
         progress = tuple(
             indicator_progress(
                 ind, snap.indicators.get(ind.name), snap.as_of, budget.time_progress, profile, diags,
@@ -72,6 +77,14 @@ def compute(project: Project, profile: Profile, diags: Diagnostics, as_of: date 
     if current is not None:
         snap = project.snapshots[current.index]
         signals = opinion_signals(project, snap, current.budget, list(current.indicators), profile)
+    if project.self_eval is not None:
+        spent, budget_sources = project.self_eval.spent, project.funds.budget.sources()
+        over = [n for n, v in spent.sources().items() if v > budget_sources.get(n, 0)]
+        if over or spent.total > project.funds.budget.total:
+            diags.warning(
+                ("自评", "执行数"),
+                f"全年执行数超过全年预算数（{'、'.join(over) or '合计'}），属超预算开支，请核实（合规性）",
+            )
     initial = figures(project.funds.initial)
     budget_fig = figures(project.funds.budget)
     assert initial is not None and budget_fig is not None
