@@ -70,7 +70,9 @@ def parse_amount(raw: object) -> Decimal:
     elif isinstance(raw, str):
         m = _AMOUNT_RE.match(normalise(raw))
         if not m:
-            raise ValueProblem(f"无法识别的金额 \"{raw}\"（应写作 400、\"1,234.56\"、\"50万元\" 或 \"4000000元\"；单位默认为万元）")
+            raise ValueProblem(
+                f"无法识别的金额 \"{raw}\"（应写作 400、\"1,234.56\"、\"50万元\" 或 \"4000000元\"；单位默认为万元）"
+            )
         value = Decimal(m["num"].replace(",", ""))
         if m["unit"] == "元":
             if _places(value) > 2:
