@@ -15,7 +15,8 @@ from rich.table import Table
 
 from . import __version__, clickzh
 from .errors import DocgenError, Level
-from .forms import FORMS
+from .forms import FORMS, Form, find_form
+from .output import FORMATS, missing_data, render_project_form
 from .pipeline import IGNORE_MARKER, Outcome, project_files, run_file, skipped_dirs
 from .present import cn_date, pct_text, result_json, trimmed
 from .profile import builtin_profiles
@@ -180,6 +181,50 @@ def _print_tables(outcome: Outcome) -> None:
         con.print(f"  [{f.level}] {f.rule}：{f.message}")
     if r.pre_assessment is not None:
         con.print(f"事前评估：总分 {r.pre_assessment.total}，结论：{r.pre_assessment.conclusion}")
+
+
+class FormParam(click.ParamType):
+    name = "表单"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Form:
+        if isinstance(value, Form):
+            return value
+        form = find_form(str(value))
+        if form is None:
+            ids = "、".join(f.id for f in FORMS)
+            self.fail(f"没有“{value}”这个表单（可用编号：{ids}；也可以用中文名称）", param, ctx)
+        if not form.renderable:
+            self.fail(f"表单“{form.id}”（{form.short_title}）尚未提供模板", param, ctx)
+        return form
+
+
+@cli.command(**COMMAND)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="文件")
+@click.option("--form", "form", type=FormParam(), required=True, help="表单编号或中文名称（见 docgen forms）。")
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "all"]), default="all", show_default=True,
+              help="输出格式。")
+@click.option("--as-of", "as_of", type=DateParam(), default=None, help="使用截止日期不晚于该日的最近一次监控数据。")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="输出目录。")
+@profile_option
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def render(file: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, profile_name: str | None) -> None:
+    """把一个项目填入一张表单，生成 Word（.docx）和/或 Excel（.xlsx）文件。
+
+    文件名为“项目名称-表名.docx”。项目缺少该表所需的数据（如没有监控记录）时跳过并说明原因。
+    """
+    outcome = run_file(file, str(file), as_of=as_of, profile_name=profile_name)
+    _echo_diagnostics(outcome, err=True)
+    if not outcome.ok or outcome.result is None:
+        click.echo(f"{file}: 数据有错误，未生成表单。", err=True)
+        sys.exit(1)
+    reason = missing_data(form, outcome.result)
+    if reason:
+        click.echo(f"{file}: 提示：跳过“{form.short_title}”：{reason}。", err=True)
+        return
+    formats = FORMATS if fmt == "all" else (fmt,)
+    for path in render_project_form(outcome.result, form, formats, outdir):
+        click.echo(f"已生成 {path}")
 
 
 @cli.command(**COMMAND)

@@ -14,6 +14,53 @@ from .rules.numbers import round_half_up
 DASH = "—"
 
 
+class Num(str):
+    """A number as shown on a form (``"34.00%"``) that also knows its value and Excel number format."""
+
+    value: Decimal | None
+    fmt: str
+
+    def __new__(cls, text: str, value: Decimal | None, fmt: str = "0.00") -> Num:
+        obj = super().__new__(cls, text)
+        obj.value = value
+        obj.fmt = fmt
+        return obj
+
+
+class Grouped(str):
+    """A cell value that is merged vertically with the rows of its group (一级/二级 指标).
+
+    ``first`` marks the first row of a group; ``span`` is the group's row count (on the first row).
+    """
+
+    first: bool
+    span: int
+
+    def __new__(cls, text: str, first: bool, span: int) -> Grouped:
+        obj = super().__new__(cls, text)
+        obj.first = first
+        obj.span = span
+        return obj
+
+
+def num_pct(value: Fraction | None) -> Num:
+    """A percentage cell: ``34.00%`` (Excel: 0.34 with format 0.00%), or ``—``."""
+    p = pct(value)
+    if p is None:
+        return Num(DASH, None)
+    return Num(f"{p}%", Decimal(p) / 100, "0.00%")
+
+
+def num_money(value: Decimal | Fraction | None) -> Num:
+    """An amount cell with 2 decimals (万元), or ``—``."""
+    m = money(value)
+    return Num(DASH, None) if m is None else Num(m, Decimal(m), "0.00")
+
+
+def num_score(value: Decimal | None) -> Num:
+    return num_money(value)
+
+
 def pct(value: Fraction | None) -> str | None:
     """A ratio as a percent value with 2 decimals, no sign: ``"34.00"``; None when not a number."""
     return None if value is None else str(round_half_up(value * 100))

@@ -1,0 +1,85 @@
+"""Render forms to files: template cache, output names, atomic writes. No computing here."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .forms import Form
+from .render.docx import CompiledDocx
+from .render.package import write_atomic
+from .render.xlsx import CompiledXlsx
+from .rules.context import ProjectResult
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FORMATS = ("docx", "xlsx")
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def safe_name(text: str, limit: int = 80) -> str:
+    """A file name part that cannot choose a folder: no separators, no leading dots, bounded length."""
+    name = unicodedata.normalize("NFC", text)
+    name = _UNSAFE.sub("_", name).strip().strip(".").strip()
+    name = re.sub(r"\s+", " ", name)
+    name = name[:limit].rstrip(" .")
+    if not name or name in {"_", ".", ".."}:
+        name = "未命名项目"
+    return name
+
+
+def output_name(project_name: str, form: Form, fmt: str) -> str:
+    return f"{safe_name(project_name)}-{form.short_title}.{fmt}"
+
+
+@cache
+def compiled_docx(name: str) -> CompiledDocx:
+    return CompiledDocx(TEMPLATES / "docx" / name)
+
+
+@cache
+def compiled_xlsx(name: str) -> CompiledXlsx:
+    return CompiledXlsx(TEMPLATES / "xlsx" / name)
+
+
+@dataclass(frozen=True)
+class Skip:
+    form: Form
+    reason: str
+
+
+def missing_data(form: Form, result: ProjectResult) -> str | None:
+    """Why a project form cannot be filled from this project (None when it can)."""
+    p = result.project
+    if form.needs == "监控" and result.current is None:
+        return "项目文件中没有监控数据（截至所选日期）"
+    if form.needs == "调整" and p.adjustment is None:
+        return "项目文件中没有“调整”部分"
+    if form.needs == "自评" and p.self_eval is None:
+        return "项目文件中没有“自评”部分"
+    if form.needs == "事前评估" and p.pre_assessment is None:
+        return "项目文件中没有“事前评估”部分"
+    if form.needs == "反馈" and p.feedback is None:
+        return "项目文件中没有“反馈”部分（可先运行 docgen review 生成草稿）"
+    return None
+
+
+def render_bytes(form: Form, context: dict[str, Any], fmt: str, title: str) -> bytes:
+    if fmt == "docx":
+        return compiled_docx(form.docx_template()).render(context, title)
+    return compiled_xlsx(form.xlsx_template()).render(context, title)
+
+
+def render_project_form(result: ProjectResult, form: Form, formats: tuple[str, ...], outdir: Path) -> list[Path]:
+    """Write one project's form in the given formats; return the files written."""
+    context = form.build(result)
+    title = f"{result.project.name}-{form.short_title}"
+    written = []
+    for fmt in formats:
+        path = outdir / output_name(result.project.name, form, fmt)
+        write_atomic(path, render_bytes(form, context, fmt, title))
+        written.append(path)
+    return written

@@ -1,0 +1,130 @@
+"""DOCX rendering: a docxtpl template preprocessed and compiled once, rendered many times.
+
+docxtpl rejoins tags that Word split across runs and turns ``{%tr %}`` into row loops; it
+does that (and Jinja compiles the result) once per template here, not once per document.
+Each render is then: Jinja → docxtpl's line-break handling → group merges → a zip with
+fixed timestamps and properties.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import Template
+
+from .env import VMERGE, make_env
+from .package import core_properties, write_zip
+
+DOCUMENT = "word/document.xml"
+# CT_TcPr child order (ECMA-376 §17.4.70): vMerge must come before tcBorders, shd, vAlign …
+_TCPR_ORDER = [
+    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+    "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge", "tcPrChange",
+]
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class CompiledDocx:
+    """One DOCX template, ready to render any number of documents."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        tpl = DocxTemplate(str(path))
+        tpl.init_docx()
+        self._tpl = tpl
+        source = tpl.patch_xml(tpl.get_xml())
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+        self.template: Template = make_env().from_string(source)
+        self.template.filename = str(path)
+        with zipfile.ZipFile(path) as zf:
+            self.parts = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+
+    def render_xml(self, context: dict[str, Any]) -> str:
+        xml = self.template.render(context)
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        xml = _ILLEGAL_XML.sub("", xml)
+        xml = resolve_listing(self._tpl, xml)
+        if VMERGE in xml:
+            xml = apply_vmerges(xml)
+        return xml
+
+    def render(self, context: dict[str, Any], title: str) -> bytes:
+        document = self.render_xml(context).encode("utf-8")
+        parts = []
+        for name, data in self.parts:
+            if name == DOCUMENT:
+                data = document
+            elif name == "docProps/core.xml":
+                data = core_properties(title)
+            parts.append((name, data))
+        return write_zip(parts)
+
+
+_MARKER = re.compile(r"<!--" + re.escape(VMERGE) + r" (restart|continue)-->")
+_AFTER_VMERGE = "|".join(_TCPR_ORDER[_TCPR_ORDER.index("vMerge") + 1:])
+_TCPR_NEXT = re.compile(rf"<w:(?:{_AFTER_VMERGE})[ />]")
+_TEXT = re.compile(r"(<w:t(?: [^>]*)?>)[^<]*(</w:t>)")
+_LISTING_CHARS = ("\n", "\t", "\a", "\f")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+
+
+def _with_vmerge(tc: str, restart: bool) -> str:
+    """Put ``w:vMerge`` into a cell's tcPr at its place in the schema order."""
+    tag = '<w:vMerge w:val="restart"/>' if restart else "<w:vMerge/>"
+    tc = re.sub(r"<w:vMerge(?: [^>]*)?/>", "", tc)
+    start = tc.find("<w:tcPr")
+    if start < 0 or tc.startswith("<w:tcPr/>", start):
+        head = tc.index(">") + 1
+        tc = tc.replace("<w:tcPr/>", "", 1) if start >= 0 else tc
+        return tc[:head] + f"<w:tcPr>{tag}</w:tcPr>" + tc[head:]
+    end = tc.index("</w:tcPr>", start)
+    body_start = tc.index(">", start) + 1
+    found = _TCPR_NEXT.search(tc, body_start, end)
+    at = found.start() if found else end
+    return tc[:at] + tag + tc[at:]
+
+
+def apply_vmerges(xml: str) -> str:
+    """Turn ``<!--docgen:vmerge restart|continue-->`` markers into ``w:vMerge`` in schema order.
+
+    Works on the XML text (an lxml round trip costs more than the rest of a render); the
+    templates have no tables nested inside cells, which this relies on.
+    """
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _MARKER.search(xml, pos)
+        if m is None:
+            out.append(xml[pos:])
+            return "".join(out)
+        tc_start = max(xml.rfind("<w:tc>", pos, m.start()), xml.rfind("<w:tc ", pos, m.start()))
+        tc_end = xml.index("</w:tc>", m.end()) + len("</w:tc>")
+        if tc_start < 0:  # a marker outside a table cell: just drop it
+            out.append(xml[pos:m.start()])
+            pos = m.end()
+            continue
+        tc = xml[tc_start:tc_end].replace(m.group(0), "")
+        restart = m.group(1) == "restart"
+        tc = _with_vmerge(tc, restart)
+        if not restart:  # a continued cell shows nothing of its own
+            tc = _TEXT.sub(r"\1\2", tc)
+        out.append(xml[pos:tc_start])
+        out.append(tc)
+        pos = tc_end
+
+
+def resolve_listing(tpl: DocxTemplate, xml: str) -> str:
+    """docxtpl's line-break handling (\\n → w:br …), applied only to paragraphs that need it."""
+    if not any(ch in xml for ch in _LISTING_CHARS):
+        return xml
+
+    def one(m: re.Match[str]) -> str:
+        text = m.group(0)
+        return tpl.resolve_listing(text) if any(ch in text for ch in _LISTING_CHARS) else text
+
+    return _PARAGRAPH.sub(one, xml)

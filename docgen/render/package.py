@@ -1,0 +1,63 @@
+"""Deterministic OOXML packages: fixed zip timestamps, entry order and document properties."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+FIXED_ISO = "2000-01-01T00:00:00Z"
+
+
+def core_properties(title: str, subject: str = "") -> bytes:
+    """docProps/core.xml with fixed dates, so that the same input gives the same bytes."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title><dc:subject>{escape(subject)}</dc:subject>"
+        "<dc:creator>docgen</dc:creator><cp:lastModifiedBy>docgen</cp:lastModifiedBy>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_ISO}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_ISO}</dcterms:modified>'
+        "</cp:coreProperties>"
+    ).encode()
+
+
+def write_zip(parts: list[tuple[str, bytes]]) -> bytes:
+    """A zip of ``parts`` in the given order with fixed timestamps and deflate compression."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            zf.writestr(info, data, compresslevel=6)
+    return buf.getvalue()
+
+
+def normalise_package(data: bytes, title: str, subject: str = "") -> bytes:
+    """Rewrite a package (e.g. one saved by openpyxl) with fixed timestamps and properties."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+    parts = [(n, core_properties(title, subject) if n == "docProps/core.xml" else d) for n, d in parts]
+    return write_zip(parts)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,195 @@
+"""XLSX rendering: fill an openpyxl template whose cells hold ``{{占位}}`` placeholders.
+
+A cell whose whole text is one placeholder receives the typed value (a :class:`Num` becomes
+a number with its Excel format); placeholders inside longer text are replaced as text. A row
+holding placeholders of a list (``{{指标.三级指标}}`` where ``指标`` is a list) is repeated once
+per item, with its styles; :class:`Grouped` columns are merged by group. Text from data is
+always written as text, never as a formula. The loaded template is kept pickled and each
+render starts from a fresh copy (``copy.deepcopy`` of a workbook loses styles).
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import re
+from copy import copy
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.dimensions import RowDimension
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..present import Grouped, Num
+from .package import normalise_package
+
+PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s|]+)\s*\}\}")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class TemplateKeyError(KeyError):
+    """A placeholder names something the context does not have."""
+
+
+def lookup(context: dict[str, Any], dotted: str) -> Any:
+    value: Any = context
+    for part in dotted.split("."):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            raise TemplateKeyError(dotted)
+    return value
+
+
+def _write(cell: Cell, value: Any) -> None:
+    if isinstance(value, Num):
+        if value.value is None:
+            cell.value = str(value)
+            cell.data_type = "s"
+        else:
+            cell.value = value.value
+            cell.number_format = value.fmt
+        return
+    if value is None:
+        cell.value = None
+        return
+    if isinstance(value, bool):
+        value = "是" if value else "否"
+    if isinstance(value, (int,)) and not isinstance(value, bool):
+        cell.value = value
+        return
+    text = _ILLEGAL.sub("", str(value))
+    cell.value = text
+    cell.data_type = "s"  # never a formula, whatever the text starts with
+
+
+class CompiledXlsx:
+    """One XLSX template, ready to fill any number of workbooks."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        wb = load_workbook(path)
+        self._pickled = pickle.dumps(wb, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def render(self, context: dict[str, Any], title: str) -> bytes:
+        wb = pickle.loads(self._pickled)
+        for ws in wb.worksheets:
+            _fill_sheet(ws, context)
+        buf = io.BytesIO()
+        wb.save(buf)
+        return normalise_package(buf.getvalue(), title)
+
+
+def _repeat_list(ws: Worksheet, row: int, context: dict[str, Any]) -> str | None:
+    for cell in ws[row]:
+        if isinstance(cell.value, str):
+            for name in PLACEHOLDER.findall(cell.value):
+                root = name.split(".")[0]
+                if isinstance(context.get(root), list):
+                    return root
+    return None
+
+
+def _height(ws: Worksheet, row: int) -> float | None:
+    dim = ws.row_dimensions.get(row)  # a pickled worksheet's dimension dict has no default factory
+    return dim.height if dim is not None else None
+
+
+def _set_height(ws: Worksheet, row: int, height: float | None) -> None:
+    dim = ws.row_dimensions.get(row)
+    if dim is None:
+        if height is None:
+            return
+        dim = RowDimension(ws, index=row)
+        ws.row_dimensions[row] = dim
+    dim.height = height
+
+
+def _insert_rows(ws: Worksheet, after: int, count: int) -> list[Any]:
+    """Insert ``count`` rows below row ``after``, moving merges and row heights along.
+
+    Returns the merged ranges that end on row ``after`` from above (a label such as 绩效指标
+    that runs down the repeated rows); the caller extends them once the rows are filled.
+    """
+    through = [r for r in ws.merged_cells.ranges if r.min_row < after and r.max_row == after]
+    if count <= 0:
+        return through
+    merges = [r for r in ws.merged_cells.ranges if r.min_row > after]
+    for rng in merges:
+        ws.merged_cells.remove(rng)
+    heights = {i: _height(ws, i) for i in range(after + 1, ws.max_row + 1)}
+    ws.insert_rows(after + 1, count)
+    for rng in merges:
+        rng.shift(0, count)
+        ws.merged_cells.add(rng)
+    for i, h in sorted(heights.items(), reverse=True):
+        _set_height(ws, i + count, h)
+    template_height = _height(ws, after)
+    for i in range(after + 1, after + count + 1):
+        _set_height(ws, i, template_height)
+        for col in range(1, ws.max_column + 1):
+            ws.cell(i, col)._style = copy(ws.cell(after, col)._style)
+    return through
+
+
+def _fill_cell(cell: Cell, context: dict[str, Any]) -> None:
+    text = cell.value
+    if not isinstance(text, str) or "{{" not in text:
+        return
+    whole = PLACEHOLDER.fullmatch(text.strip())
+    if whole:
+        _write(cell, lookup(context, whole.group(1)))
+        return
+    _write(cell, PLACEHOLDER.sub(lambda m: str(lookup(context, m.group(1)) or ""), text))
+
+
+def _fill_sheet(ws: Worksheet, context: dict[str, Any]) -> None:
+    row = 1
+    while row <= ws.max_row:
+        name = _repeat_list(ws, row, context)
+        if name is None:
+            for cell in ws[row]:
+                _fill_cell(cell, context)
+            row += 1
+            continue
+        items = context[name]
+        templates = {c.column: c.value for c in ws[row] if c.value is not None}
+        through = _insert_rows(ws, row, len(items) - 1)
+        for rng in through:
+            ws.unmerge_cells(rng.coord)
+        if not items:  # an empty list leaves an empty row, not placeholders
+            for cell in ws[row]:
+                if isinstance(cell.value, str) and "{{" in cell.value:
+                    cell.value = None
+            for rng in through:
+                ws.merge_cells(rng.coord)
+            row += 1
+            continue
+        spans: list[tuple[int, int, int]] = []
+        for offset, item in enumerate(items):
+            scope = {**context, name: item}
+            for col, template in templates.items():
+                cell = ws.cell(row + offset, col)
+                value = _grouped_value(template, scope)
+                if isinstance(value, Grouped) and not value.first:
+                    cell.value = None  # covered by the merge of its group
+                    continue
+                cell.value = template
+                _fill_cell(cell, scope)
+                if isinstance(value, Grouped) and value.span > 1:
+                    spans.append((row + offset, col, value.span))
+        for start, col, span in spans:
+            ws.merge_cells(start_row=start, start_column=col, end_row=start + span - 1, end_column=col)
+        for rng in through:
+            ws.merge_cells(start_row=rng.min_row, start_column=rng.min_col,
+                           end_row=row + max(len(items), 1) - 1, end_column=rng.max_col)
+        row += len(items)
+
+
+def _grouped_value(template: Any, scope: dict[str, Any]) -> Any:
+    if not isinstance(template, str):
+        return None
+    whole = PLACEHOLDER.fullmatch(template.strip())
+    return lookup(scope, whole.group(1)) if whole else None

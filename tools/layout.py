@@ -1,0 +1,379 @@
+"""Form layouts as data, and the emitters that turn one layout into a DOCX and an XLSX template.
+
+A layout is a grid like an HTML table: cells with column and row spans, plus at most one
+repeating row bound to a list of the form context. The same layout gives both templates, so
+labels, column order and header spans cannot drift apart between Word and Excel. The
+templates written here are ordinary files that a maintainer can then edit in Word/WPS/Excel.
+
+Run ``python tools/make_templates.py`` to (re)write every template.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from lxml import etree
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+
+SONG, HEI, FANGSONG = "宋体", "黑体", "仿宋_GB2312"
+SIZES = {"二号": 22, "小二": 18, "三号": 16, "小三": 15, "四号": 14, "小四": 12, "五号": 10.5, "小五": 9}
+
+
+@dataclass
+class Cell:
+    text: str = ""
+    span: int = 1
+    rows: int = 1
+    bold: bool = False
+    align: str = "center"  # center / left
+    field: str | None = None  # in a repeating row: the item's key
+    grouped: bool = False  # in a repeating row: merged with equal neighbours (一级/二级)
+    through: bool = False  # a header cell that also spans every repeated row (绩效指标)
+
+
+@dataclass
+class Repeat:
+    """A row repeated once per item of ``context[name]``."""
+
+    name: str
+    cells: list[Cell]
+
+
+Row = list[Cell] | Repeat
+
+
+@dataclass
+class Layout:
+    id: str
+    title: str
+    annex: str
+    widths: list[float]  # cm
+    rows: list[Row]
+    landscape: bool = False
+    font_size: float = 9
+    top: list[tuple[str, str]] = field(default_factory=list)  # (left, right) lines above the table
+    notes: list[str] = field(default_factory=list)
+    bottom: list[tuple[str, str]] = field(default_factory=list)  # lines below (填报人 …)
+    label_width: float = 0  # unused, reserved
+
+
+def placeholder(expr: str) -> str:
+    return "{{ " + expr + " }}"
+
+
+def _occupancy(layout: Layout) -> list[list[tuple[Cell, int, bool] | None]]:
+    """For each row, for each grid column: (cell, origin column, is origin) or None, honouring row spans."""
+    ncols = len(layout.widths)
+    grid: list[list[tuple[Cell, int, bool] | None]] = []
+    carry: dict[int, tuple[Cell, int, int]] = {}  # column → (cell, origin col, rows left)
+    for row in layout.rows:
+        cells = row.cells if isinstance(row, Repeat) else row
+        line: list[tuple[Cell, int, bool] | None] = [None] * ncols
+        for col, (cell, origin, left) in list(carry.items()):
+            line[col] = (cell, origin, False)
+            carry[col] = (cell, origin, left - 1)
+            if left - 1 <= 0:
+                del carry[col]
+        col = 0
+        for cell in cells:
+            while col < ncols and line[col] is not None:
+                col += 1
+            if col + cell.span > ncols:
+                raise ValueError(f"{layout.id}: row too wide at {cell.text or cell.field}")
+            for k in range(cell.span):
+                line[col + k] = (cell, col, k == 0)
+            if cell.rows > 1:
+                for k in range(cell.span):
+                    carry[col + k] = (cell, col, cell.rows - 1)
+            col += cell.span
+        grid.append(line)
+    return grid
+
+
+# --- DOCX ----------------------------------------------------------------------------------------
+
+
+def _font(run, name: str = SONG, size: float = 9, bold: bool = False) -> None:
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _para(container, text: str, *, font: str = SONG, size: float = 10.5, bold: bool = False,
+          align: str = "left", right: str | None = None, width_cm: float = 0, space_after: float = 0):
+    p = container.add_paragraph()
+    p.paragraph_format.space_after = Pt(space_after)
+    p.paragraph_format.space_before = Pt(0)
+    p.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                   "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+    _font(p.add_run(text), font, size, bold)
+    if right is not None:
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(width_cm), WD_TAB_ALIGNMENT.RIGHT)
+        _font(p.add_run("\t" + right), font, size, bold)
+    return p
+
+
+def _cell_text(cell, text: str, size: float, bold: bool, align: str) -> None:
+    p = cell.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER if align == "center" else WD_ALIGN_PARAGRAPH.LEFT
+    p.paragraph_format.space_after = Pt(0)
+    if text:
+        _font(p.add_run(text), SONG, size, bold)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def _vmerge_continue(cell) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    v = OxmlElement("w:vMerge")
+    # schema order: after tcW/gridSpan, before vAlign
+    valign = tcpr.find(qn("w:vAlign"))
+    if valign is not None:
+        valign.addprevious(v)
+    else:
+        tcpr.append(v)
+
+
+def _docx_text(cell: Cell, layout: Layout, repeat: Repeat | None) -> str:
+    if repeat is not None and cell.field:
+        expr = f"r.{cell.field}"
+        return placeholder(f"{expr}|merge" if cell.grouped else expr)
+    return cell.text
+
+
+def emit_docx(layout: Layout) -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    if layout.landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(1.5 if layout.landscape else 2.0))
+    section.top_margin = section.bottom_margin = Cm(1.8)
+    text_width = (section.page_width - section.left_margin - section.right_margin) / 360000
+    normal = doc.styles["Normal"]
+    normal.font.name = SONG
+    normal.font.size = Pt(10.5)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), SONG)
+    body = doc
+    # the first, empty paragraph of a new document carries the annex label
+    first = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    _font(first.add_run(layout.annex), HEI, 14)
+    _para(body, layout.title, font=HEI, size=SIZES["小二"], align="center", space_after=6)
+    for left, right in layout.top:
+        _para(body, left, size=10.5, right=right, width_cm=text_width, space_after=3)
+
+    grid = _occupancy(layout)
+    table = doc.add_table(rows=len(layout.rows), cols=len(layout.widths))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for i, w in enumerate(layout.widths):
+        for cell in table.columns[i].cells:
+            cell.width = Cm(w)
+    repeat_index = next((i for i, r in enumerate(layout.rows) if isinstance(r, Repeat)), None)
+    for r_i, row in enumerate(layout.rows):
+        repeat = row if isinstance(row, Repeat) else None
+        line = grid[r_i]
+        col = 0
+        while col < len(line):
+            slot = line[col]
+            if slot is None:
+                col += 1
+                continue
+            cell, origin, is_origin = slot
+            span = cell.span
+            target = table.cell(r_i, col)
+            if is_origin and (r_i == 0 or grid[r_i - 1][col] is None or grid[r_i - 1][col][0] is not cell):
+                if span > 1:
+                    target = target.merge(table.cell(r_i, col + span - 1))
+                if cell.rows > 1:
+                    target = target.merge(table.cell(r_i + cell.rows - 1, col + span - 1))
+                _cell_text(target, _docx_text(cell, layout, repeat), layout.font_size, cell.bold, cell.align)
+            col += span
+    # cells that run through the repeated rows (绩效指标): the repeated row continues their merge
+    if repeat_index is not None:
+        rep = layout.rows[repeat_index]
+        assert isinstance(rep, Repeat)
+        for col, slot in enumerate(grid[repeat_index]):
+            if slot is not None and slot[0].through and slot[2]:
+                _vmerge_continue(table.cell(repeat_index, col))
+    if repeat_index is not None:
+        _wrap_loop(table, repeat_index, rep.name)
+    for note in layout.notes:
+        _para(body, note, size=9, space_after=0)
+    for left, right in layout.bottom:
+        _para(body, left, size=10.5, right=right, width_cm=text_width, space_after=0)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return trim_docx(buf.getvalue())
+
+
+def _wrap_loop(table, index: int, name: str) -> None:
+    """Put ``{%tr for r in name %}`` and ``{%tr endfor %}`` rows around the repeated row."""
+    tr = table.rows[index]._tr
+    for tag, where in ((f"{{%tr for r in {name} %}}", "before"), ("{%tr endfor %}", "after")):
+        new = OxmlElement("w:tr")
+        tc = OxmlElement("w:tc")
+        p = OxmlElement("w:p")
+        r = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.text = tag
+        r.append(t)
+        p.append(r)
+        tc.append(p)
+        new.append(tc)
+        if where == "before":
+            tr.addprevious(new)
+        else:
+            tr.addnext(new)
+
+
+_KEEP_STYLES = {"Normal", "TableNormal", "TableGrid", "DefaultParagraphFont", "NoList"}
+_DROP = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/")
+
+
+def trim_docx(data: bytes) -> bytes:
+    """Drop python-docx's ~790 KB of unused styles, the thumbnail and custom XML."""
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            name = info.filename
+            if name.startswith(_DROP):
+                continue
+            content = zin.read(name)
+            if name == "word/styles.xml":
+                root = etree.fromstring(content)
+                w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+                for el in list(root):
+                    if el.tag == f"{w}latentStyles":
+                        root.remove(el)
+                    elif el.tag == f"{w}style" and el.get(f"{w}styleId") not in _KEEP_STYLES:
+                        root.remove(el)
+                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            elif name in ("[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels"):
+                text = content.decode("utf-8")
+                text = re.sub(r"<Override[^>]*(stylesWithEffects|customXml|thumbnail)[^>]*/>", "", text)
+                text = re.sub(r"<Relationship[^>]*(stylesWithEffects|customXml|thumbnail)[^>]*/>", "", text)
+                text = re.sub(r'<Default Extension="jpeg"[^>]*/>', "", text)
+                content = text.encode("utf-8")
+            zout.writestr(info, content)
+    return out.getvalue()
+
+
+# --- XLSX ----------------------------------------------------------------------------------------
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def _xlsx_text(cell: Cell, repeat: Repeat | None) -> str:
+    if repeat is not None and cell.field:
+        return placeholder(f"{repeat.name}.{cell.field}")
+    return cell.text
+
+
+def emit_xlsx(layout: Layout) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = layout.title[:31]
+    ncols = len(layout.widths)
+    for i, w in enumerate(layout.widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = round(w * 4.2, 1)  # ≈ characters per cm
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.print_options.horizontalCentered = True
+    font = Font(name=SONG, size=layout.font_size)
+    r = 1
+    ws.cell(r, 1, layout.annex).font = Font(name=HEI, size=12)
+    r += 1
+    ws.cell(r, 1, layout.title).font = Font(name=HEI, size=SIZES["小二"])
+    ws.cell(r, 1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+    ws.row_dimensions[r].height = 30
+    r += 1
+    half = max(ncols // 2, 1)
+    for left, right in layout.top:
+        ws.cell(r, 1, left).font = Font(name=SONG, size=10.5)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=half)
+        c = ws.cell(r, half + 1, right)
+        c.font = Font(name=SONG, size=10.5)
+        c.alignment = Alignment(horizontal="right")
+        ws.merge_cells(start_row=r, start_column=half + 1, end_row=r, end_column=ncols)
+        r += 1
+    first_table_row = r
+    grid = _occupancy(layout)
+    repeat_row = None
+    for r_i, row in enumerate(layout.rows):
+        repeat = row if isinstance(row, Repeat) else None
+        excel_row = first_table_row + r_i
+        if repeat is not None:
+            repeat_row = excel_row
+        for col, slot in enumerate(grid[r_i]):
+            c = ws.cell(excel_row, col + 1)
+            c.border = _BORDER
+            c.font = font
+            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            if slot is None:
+                continue
+            cell, origin, is_origin = slot
+            if cell.align == "left":
+                c.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+            if cell.bold:
+                c.font = Font(name=SONG, size=layout.font_size, bold=True)
+            starts_here = is_origin and (r_i == 0 or grid[r_i - 1][col] is None or grid[r_i - 1][col][0] is not cell)
+            if starts_here and cell.through and repeat is not None:
+                continue  # the filler under a through-running label: part of the label's merge
+            if starts_here:
+                c.value = _xlsx_text(cell, repeat)
+                end_row = excel_row + cell.rows - 1
+                if cell.through and repeat_row is None:
+                    # runs down to the repeated row; the renderer extends it over the inserted rows
+                    rep = next(i for i, x in enumerate(layout.rows) if isinstance(x, Repeat))
+                    end_row = first_table_row + rep
+                if cell.span > 1 or end_row > excel_row:
+                    ws.merge_cells(start_row=excel_row, start_column=col + 1, end_row=end_row,
+                                   end_column=col + cell.span)
+        ws.row_dimensions[excel_row].height = 24 if repeat is None else 30
+    r = first_table_row + len(layout.rows)
+    for note in layout.notes:
+        ws.cell(r, 1, note).font = Font(name=SONG, size=9)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        r += 1
+    for left, right in layout.bottom:
+        ws.cell(r, 1, left).font = Font(name=SONG, size=10.5)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=half)
+        c = ws.cell(r, half + 1, right)
+        c.font = Font(name=SONG, size=10.5)
+        c.alignment = Alignment(horizontal="right")
+        ws.merge_cells(start_row=r, start_column=half + 1, end_row=r, end_column=ncols)
+        r += 1
+    wb.properties.creator = "docgen"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

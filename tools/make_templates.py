@@ -1,0 +1,34 @@
+"""Write every DOCX and XLSX template from its layout in tools/forms_layout.py.
+
+Usage: python tools/make_templates.py [FORM_ID …]
+The files under templates/ are the product: a maintainer may edit them in Word/WPS/Excel
+afterwards. Re-running this script overwrites such edits, so run it only for forms whose
+layout you change here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from layouts import LAYOUTS  # noqa: E402
+from layout import emit_docx, emit_xlsx  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(ids: list[str]) -> None:
+    for layout in LAYOUTS:
+        if ids and layout.id not in ids:
+            continue
+        docx = ROOT / "templates" / "docx" / f"{layout.id}.docx"
+        xlsx = ROOT / "templates" / "xlsx" / f"{layout.id}.xlsx"
+        docx.write_bytes(emit_docx(layout))
+        xlsx.write_bytes(emit_xlsx(layout))
+        print(f"{layout.id}: {docx.relative_to(ROOT)} ({docx.stat().st_size} B), {xlsx.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
