@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +17,15 @@ class Form:
     sources: str
     needs: str | None = None  # the project section without which the form is skipped
     tabular: bool = True
-    builder: str | None = None  # "module:function" in docgen.formdata building the context
     aggregate: bool = False  # built from a set of projects, not one
+
+    @property
+    def builder(self) -> str | None:
+        """``module:build`` in docgen.formdata (module named after the id), when that module exists."""
+        module = self.id.replace("-", "_")
+        if importlib.util.find_spec(f"docgen.formdata.{module}") is None:
+            return None
+        return f"{module}:build"
 
     @property
     def short_title(self) -> str:
@@ -47,7 +55,7 @@ FORMS: tuple[Form, ...] = (
     Form("tracking", "项目绩效跟踪情况表（表2）", "项目，截至某日", "000", needs="监控"),
     Form("feedback", "绩效跟踪综合意见反馈表（表3）", "项目（审核意见）", "000", needs="反馈"),
     Form("summary", "绩效跟踪情况汇总表（表4）", "主管部门及全部项目", "000", aggregate=True),
-    Form("monitor", "项目支出绩效监控情况表（附件1）", "项目，截至某日", "001", needs="监控", builder="monitor:build"),
+    Form("monitor", "项目支出绩效监控情况表（附件1）", "项目，截至某日", "001", needs="监控"),
     Form("correction", "绩效运行监控目标纠偏表（附件2）", "项目，某季度", "001", needs="监控"),
     Form("adjustment", "绩效运行监控目标调整表（附件3）", "项目，有调整时", "001", needs="调整"),
     Form("monitor-report", "项目支出绩效监控报告（附件4）", "项目，截至某日", "001", needs="监控", tabular=False),

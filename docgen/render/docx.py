@@ -42,6 +42,14 @@ class CompiledDocx:
         self.template.filename = str(path)
         with zipfile.ZipFile(path) as zf:
             self.parts = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+        # docxtpl renders the <w:body> element only; keep what surrounds it in document.xml
+        document = dict(self.parts)[DOCUMENT].decode("utf-8")
+        start = re.search(r"<w:body[ >]", document)
+        end = document.rfind("</w:body>")
+        if start is None or end < 0:
+            raise ValueError(f"{path}: word/document.xml has no w:body")
+        self._head = document[: start.start()]
+        self._tail = document[end + len("</w:body>"):]
 
     def render_xml(self, context: dict[str, Any]) -> str:
         xml = self.template.render(context)
@@ -54,7 +62,9 @@ class CompiledDocx:
         return xml
 
     def render(self, context: dict[str, Any], title: str) -> bytes:
-        document = self.render_xml(context).encode("utf-8")
+        body = self.render_xml(context)
+        body = re.sub(r"^<\?xml[^>]*\?>\s*", "", body)
+        document = (self._head + body + self._tail).encode("utf-8")
         parts = []
         for name, data in self.parts:
             if name == DOCUMENT:

@@ -1,0 +1,100 @@
+"""Read rendered DOCX/XLSX back: cell texts on the grid, and merges (vMerge/gridSpan; merged ranges)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+
+
+@dataclass
+class TcInfo:
+    text: str
+    col: int  # first grid column
+    span: int  # gridSpan
+    vmerge: str | None  # "restart", "continue" or None
+
+
+def docx_rows(path: Path, table_index: int = 0) -> list[list[TcInfo]]:
+    """Each row of a DOCX table as its w:tc cells with grid position, span and vMerge state."""
+    doc = Document(str(path))
+    table = doc.tables[table_index]
+    rows = []
+    for tr in table._tbl.tr_lst:
+        col = 0
+        cells = []
+        for tc in tr.tc_lst:
+            tcpr = tc.tcPr
+            span = 1
+            vmerge = None
+            if tcpr is not None:
+                gs = tcpr.find(qn("w:gridSpan"))
+                if gs is not None:
+                    span = int(gs.get(qn("w:val")))
+                vm = tcpr.find(qn("w:vMerge"))
+                if vm is not None:
+                    vmerge = vm.get(qn("w:val")) or "continue"
+            text = "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p")))
+            cells.append(TcInfo(text, col, span, vmerge))
+            col += span
+        rows.append(cells)
+    return rows
+
+
+def docx_text(path: Path) -> str:
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for index in range(len(doc.tables)):
+        for row in docx_rows(path, index):
+            parts.extend(c.text for c in row)
+    return "\n".join(parts)
+
+
+def docx_column(rows: list[list[TcInfo]], col: int, start: int) -> list[TcInfo]:
+    """The cells at grid column ``col`` from row ``start`` on."""
+    out = []
+    for row in rows[start:]:
+        for c in row:
+            if c.col == col:
+                out.append(c)
+                break
+    return out
+
+
+def vertical_groups(cells: list[TcInfo]) -> list[tuple[str, int]]:
+    """(text, rows) for each vertically merged run of cells."""
+    groups: list[tuple[str, int]] = []
+    for c in cells:
+        if c.vmerge == "continue" and groups:
+            text, n = groups[-1]
+            groups[-1] = (text, n + 1)
+        else:
+            groups.append((c.text, 1))
+    return groups
+
+
+def xlsx_sheet(path: Path):
+    wb = load_workbook(path)
+    return wb.worksheets[0]
+
+
+def xlsx_find(ws, text: str) -> tuple[int, int]:
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == text:
+                return cell.row, cell.column
+    raise AssertionError(f"{text!r} not in sheet")
+
+
+def xlsx_merged_at(ws, row: int, col: int) -> tuple[int, int, int, int] | None:
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
+            return rng.min_row, rng.min_col, rng.max_row, rng.max_col
+    return None
+
+
+def xlsx_values(ws) -> list:
+    return [c.value for row in ws.iter_rows() for c in row if c.value is not None]
