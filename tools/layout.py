@@ -191,7 +191,6 @@ def emit_docx(layout: Layout) -> bytes:
     for i, w in enumerate(layout.widths):
         for cell in table.columns[i].cells:
             cell.width = Cm(w)
-    repeat_index = next((i for i, r in enumerate(layout.rows) if isinstance(r, Repeat)), None)
     for r_i, row in enumerate(layout.rows):
         repeat = row if isinstance(row, Repeat) else None
         line = grid[r_i]
@@ -201,7 +200,7 @@ def emit_docx(layout: Layout) -> bytes:
             if slot is None:
                 col += 1
                 continue
-            cell, origin, is_origin = slot
+            cell, _origin, is_origin = slot
             span = cell.span
             target = table.cell(r_i, col)
             if is_origin and (r_i == 0 or grid[r_i - 1][col] is None or grid[r_i - 1][col][0] is not cell):
@@ -212,14 +211,14 @@ def emit_docx(layout: Layout) -> bytes:
                 _cell_text(target, _docx_text(cell, layout, repeat), layout.font_size, cell.bold, cell.align)
             col += span
     # cells that run through the repeated rows (绩效指标): the repeated row continues their merge
-    if repeat_index is not None:
-        rep = layout.rows[repeat_index]
-        assert isinstance(rep, Repeat)
-        for col, slot in enumerate(grid[repeat_index]):
+    repeats = [(i, r) for i, r in enumerate(layout.rows) if isinstance(r, Repeat)]
+    for index, _rep in repeats:
+        for col, slot in enumerate(grid[index]):
             if slot is not None and slot[0].through and slot[2]:
-                _vmerge_continue(table.cell(repeat_index, col))
-    if repeat_index is not None:
-        _wrap_loop(table, repeat_index, rep.name)
+                _vmerge_continue(table.cell(index, col))
+    rows = [table.rows[i]._tr for i, _ in repeats]
+    for (_, rep), tr in zip(repeats, rows, strict=True):
+        _wrap_loop(tr, rep.name)
     for note in layout.notes:
         _para(body, note, size=9, space_after=0)
     for left, right in layout.bottom:
@@ -229,9 +228,8 @@ def emit_docx(layout: Layout) -> bytes:
     return trim_docx(buf.getvalue())
 
 
-def _wrap_loop(table, index: int, name: str) -> None:
-    """Put ``{%tr for r in name %}`` and ``{%tr endfor %}`` rows around the repeated row."""
-    tr = table.rows[index]._tr
+def _wrap_loop(tr, name: str) -> None:
+    """Put ``{%tr for r in name %}`` and ``{%tr endfor %}`` rows around a repeated row."""
     for tag, where in ((f"{{%tr for r in {name} %}}", "before"), ("{%tr endfor %}", "after")):
         new = OxmlElement("w:tr")
         tc = OxmlElement("w:tc")
@@ -328,12 +326,9 @@ def emit_xlsx(layout: Layout) -> bytes:
         r += 1
     first_table_row = r
     grid = _occupancy(layout)
-    repeat_row = None
     for r_i, row in enumerate(layout.rows):
         repeat = row if isinstance(row, Repeat) else None
         excel_row = first_table_row + r_i
-        if repeat is not None:
-            repeat_row = excel_row
         for col, slot in enumerate(grid[r_i]):
             c = ws.cell(excel_row, col + 1)
             c.border = _BORDER
@@ -341,7 +336,7 @@ def emit_xlsx(layout: Layout) -> bytes:
             c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             if slot is None:
                 continue
-            cell, origin, is_origin = slot
+            cell, _origin, is_origin = slot
             if cell.align == "left":
                 c.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
             if cell.bold:
@@ -352,9 +347,9 @@ def emit_xlsx(layout: Layout) -> bytes:
             if starts_here:
                 c.value = _xlsx_text(cell, repeat)
                 end_row = excel_row + cell.rows - 1
-                if cell.through and repeat_row is None:
-                    # runs down to the repeated row; the renderer extends it over the inserted rows
-                    rep = next(i for i, x in enumerate(layout.rows) if isinstance(x, Repeat))
+                if cell.through and repeat is None:
+                    # runs down to the next repeated row; the renderer extends it over the inserted rows
+                    rep = next(i for i, x in enumerate(layout.rows) if isinstance(x, Repeat) and i > r_i)
                     end_row = first_table_row + rep
                 if cell.span > 1 or end_row > excel_row:
                     ws.merge_cells(start_row=excel_row, start_column=col + 1, end_row=end_row,

@@ -13,8 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from layouts import LAYOUTS  # noqa: E402
-from layout import emit_docx, emit_xlsx  # noqa: E402
+from layout import emit_docx, emit_xlsx
+from layouts import LAYOUTS
+
+from docgen.render.package import normalise_package
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,8 +27,9 @@ def main(ids: list[str]) -> None:
             continue
         docx = ROOT / "templates" / "docx" / f"{layout.id}.docx"
         xlsx = ROOT / "templates" / "xlsx" / f"{layout.id}.xlsx"
-        docx.write_bytes(emit_docx(layout))
-        xlsx.write_bytes(emit_xlsx(layout))
+        # fixed timestamps and properties: regenerating an unchanged layout changes no bytes
+        docx.write_bytes(normalise_package(emit_docx(layout), layout.title))
+        xlsx.write_bytes(normalise_package(emit_xlsx(layout), layout.title))
         print(f"{layout.id}: {docx.relative_to(ROOT)} ({docx.stat().st_size} B), {xlsx.relative_to(ROOT)}")
 
 
