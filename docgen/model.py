@@ -67,7 +67,12 @@ def _text(raw: object) -> str:
         raise _err(f"应为文字，实际是 {_show(raw)}")
     if isinstance(raw, NonFinite):
         return str(raw)
-    if isinstance(raw, (int, Decimal, date)):
+    source = getattr(raw, "source", None)  # an integer as written: keeps leading zeros
+    if isinstance(source, str):
+        return source
+    if isinstance(raw, Decimal):
+        raw = format(raw, "f")
+    elif isinstance(raw, (int, date)):
         raw = str(raw)
     if not isinstance(raw, str):
         raise _err(f"应为文字，实际是 {_show(raw)}")

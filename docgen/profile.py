@@ -11,11 +11,11 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ConfigError, Diagnostic, Diagnostics, FieldPath, Level, Location, format_path
+from .errors import ConfigError, Diagnostic, Diagnostics, FieldPath, InputError, Level, Location, format_path
 from .model import closest
 from .project import _path, translate
 from .yamlfile import YamlDocument, read
@@ -25,40 +25,44 @@ CONFIG_NAME = "docgen.yaml"
 PROFILE_KEYS = ("配置方案", "profile")
 
 
+Setting = Annotated[Decimal, Field(ge=0, le=1000)]  # percentages and scores; 1e400 is a typo
+Month = Annotated[int, Field(ge=1, le=12)]
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
 
 
 class BudgetAlert(_Section):
     mode: Literal["执行进度比", "固定执行率"] = Field(alias="方式")
-    red_below: Decimal = Field(alias="红灯低于")
-    yellow_below: Decimal = Field(alias="黄灯低于")
-    month_floors: dict[int, Decimal] = Field(alias="固定执行率下限")
+    red_below: Setting = Field(alias="红灯低于")
+    yellow_below: Setting = Field(alias="黄灯低于")
+    month_floors: dict[Month, Setting] = Field(alias="固定执行率下限")
 
 
 class IndicatorAlert(_Section):
-    red_below: Decimal = Field(alias="红灯低于")
-    yellow_below: Decimal = Field(alias="黄灯低于")
-    blue_from: Decimal = Field(alias="蓝灯不低于")
+    red_below: Setting = Field(alias="红灯低于")
+    yellow_below: Setting = Field(alias="黄灯低于")
+    blue_from: Setting = Field(alias="蓝灯不低于")
 
 
 class PossibilityBands(_Section):
-    certain_from: Decimal = Field(alias="确定能不低于")
-    possible_from: Decimal = Field(alias="有可能不低于")
+    certain_from: Setting = Field(alias="确定能不低于")
+    possible_from: Setting = Field(alias="有可能不低于")
 
 
 class Grade(_Section):
     name: str = Field(alias="名称")
-    lower: Decimal = Field(alias="下限")
+    lower: Setting = Field(alias="下限")
     use: str = Field(alias="结果应用")
 
 
 class SelfEvalSettings(_Section):
-    weights: dict[str, Decimal] = Field(alias="权重")
-    qualitative_rates: dict[str, Decimal] = Field(alias="定性得分率")
+    weights: dict[str, Setting] = Field(alias="权重")
+    qualitative_rates: dict[str, Setting] = Field(alias="定性得分率")
     qualitative_bands: dict[str, tuple[Decimal, Decimal]] = Field(alias="定性得分区间")
     reverse_scoring: Literal["比值", "线性"] = Field(alias="反向指标计分")
-    overachieve_note_from: Decimal = Field(alias="超额说明阈值")
+    overachieve_note_from: Setting = Field(alias="超额说明阈值")
     grades: tuple[Grade, ...] = Field(alias="等级", min_length=1)
 
     @field_validator("weights")
@@ -82,14 +86,14 @@ class SelfEvalSettings(_Section):
 
 
 class PreAssessmentSettings(_Section):
-    weights: dict[str, Decimal] = Field(alias="维度分值")
-    support_from: Decimal = Field(alias="予以支持不低于")
-    partial_from: Decimal = Field(alias="部分支持不低于")
+    weights: dict[str, Setting] = Field(alias="维度分值")
+    support_from: Setting = Field(alias="予以支持不低于")
+    partial_from: Setting = Field(alias="部分支持不低于")
     cap_on_weak_dimension: bool = Field(alias="单项低于半数封顶")
 
 
 class TargetReviewSettings(_Section):
-    quantified_share_min: Decimal = Field(alias="量化指标占比不低于")
+    quantified_share_min: Setting = Field(alias="量化指标占比不低于")
     level1_min: int = Field(alias="一级指标不少于")
     level2_min: int = Field(alias="二级指标不少于")
     level3_min: int = Field(alias="三级指标不少于")
@@ -97,11 +101,11 @@ class TargetReviewSettings(_Section):
 
 
 class ScopeSettings(_Section):
-    amount_from: Decimal = Field(alias="金额下限")
+    amount_from: Setting = Field(alias="金额下限")
 
 
 class AdjustmentSettings(_Section):
-    surplus_share_from: Decimal = Field(alias="预计结余比例不低于")
+    surplus_share_from: Setting = Field(alias="预计结余比例不低于")
 
 
 class SummarySettings(_Section):
@@ -210,16 +214,20 @@ def build_profile(name: str, overrides: dict[str, Any] | None = None, doc: YamlD
         return Profile.model_validate(merged)
     except ValidationError as exc:
         for e in exc.errors():
-            msg = translate(dict(e))
-            if e["type"] not in ("docgen", "missing"):
-                msg = f"设置值不正确（{e.get('msg', '')}）".replace("Value error, ", "")
-            diags.error(_path(e["loc"]), msg)
+            diags.error(_path(e["loc"]), f"设置值不正确：{translate(dict(e))}")
         raise _errors(doc, diags, CONFIG_NAME) from None
 
 
 def load_config(path: Path) -> Profile:
     """Read one docgen.yaml."""
-    doc = read(path)
+    try:
+        doc = read(path)
+    except ConfigError:
+        raise
+    except InputError as exc:
+        if any("文件为空" in d.message for d in exc.diagnostics):
+            return build_profile("national")  # an empty docgen.yaml means the defaults
+        raise ConfigError("", exc.diagnostics) from None
     data = _plain(doc.data) if doc.data is not None else {}
     if not isinstance(data, dict):
         d = Diagnostic(Level.ERROR, "docgen.yaml 顶层应为键值映射（如“配置方案: fufeng”）", ())

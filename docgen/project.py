@@ -6,6 +6,7 @@ The result carries the model, the line map and every diagnostic, each located as
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -53,12 +54,7 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
 
 
 def _plain_scalar(value: Any) -> Any:
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, str) and type(value) is not str and type(value).__name__ != "NonFinite":
-        return str(value)
+    """Scalars pass through: the loader's types (SourceInt, NonFinite, Decimal) carry meaning."""
     return value
 
 
@@ -123,20 +119,43 @@ def translate(error: dict[str, Any]) -> str:
         return "至少需要填写一项"
     if kind in ("string_type", "str_type"):
         return f"应为文字，实际是 {_kind(error.get('input'))}"
-    return f"取值不正确（{error.get('msg', kind)}）"
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error.get("msg", "")))
+    if kind in ("decimal_parsing", "decimal_type", "float_parsing", "float_type", "finite_number"):
+        return f"应为数值，实际是 {_kind(error.get('input'))}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"应为整数，实际是 {_kind(error.get('input'))}"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"应为 true 或 false，实际是 {_kind(error.get('input'))}"
+    if kind == "literal_error":
+        expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "").replace(" or ", " / ")
+        return f"应为 {expected} 之一，实际是 {_kind(error.get('input'))}"
+    if kind in ("tuple_type", "list_type", "iterable_type"):
+        return f"应为列表，实际是 {_kind(error.get('input'))}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"应不小于 {error.get('ctx', {}).get('ge', error.get('ctx', {}).get('gt'))}，实际是 {error.get('input')}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"应不大于 {error.get('ctx', {}).get('le', error.get('ctx', {}).get('lt'))}，实际是 {error.get('input')}"
+    if kind == "too_long":
+        return "项数过多"
+    return "取值不正确"
 
 
 def _path(loc: tuple[Any, ...]) -> FieldPath:
-    return tuple(p if isinstance(p, int) else str(p) for p in loc)
+    return tuple(p if isinstance(p, int) else str(p) for p in loc if p != "[key]")
 
 
 # --- cross-field checks -----------------------------------------------------------------------
 
 
+_MAX_SUGGESTIONS = 20  # closest-name search is quadratic: suggest for the first few only
+
+
 def _unknown_indicator(project: Project, name: str, path: FieldPath, diags: Diagnostics) -> bool:
     if project.indicator(name) is not None:
         return False
-    hint = closest(name, [i.name for i in project.indicators])
+    suggested = sum(1 for d in diags.items if "不是本项目的三级指标" in d.message)
+    hint = closest(name, [i.name for i in project.indicators]) if suggested < _MAX_SUGGESTIONS else None
     tip = f"，是否应为“{hint}”？" if hint else ""
     diags.error(path, f"“{name}”不是本项目的三级指标{tip}")
     return True
@@ -147,6 +166,16 @@ def _check_actual(target: Any, actual: Any, path: FieldPath, diags: Diagnostics,
     if actual is None:
         return
     if isinstance(actual, Text):
+        if isinstance(target, Deadline):
+            if any(c.isdigit() for c in actual.text):
+                diags.error(
+                    path,
+                    f"无法识别“{actual.text}”：指标值“{target.text}”是时限，这里应单独填写完成日期"
+                    "（如“2024年6月15日”）；尚未完成的写“进行中”",
+                )
+            elif _SAYS_DONE.search(actual.text) and not _SAYS_NOT_DONE.search(actual.text):
+                diags.warning(path, f"“{actual.text}”看起来已完成，但没有完成日期，按未完成计算；请填写完成日期")
+            return
         if isinstance(target, Quantity) and any(c.isdigit() for c in actual.text):
             diags.error(
                 path,
@@ -164,6 +193,10 @@ def _check_actual(target: Any, actual: Any, path: FieldPath, diags: Diagnostics,
             )
     elif isinstance(target, Deadline) and isinstance(actual, Quantity) and dated:
         diags.error(path, f"指标值“{target.text}”是时限，这里应填写完成日期或“进行中”，实际是“{actual.text}”")
+
+
+_SAYS_DONE = re.compile("完成|完工|竣工|交付|投入使用|已")
+_SAYS_NOT_DONE = re.compile("未|进行|正在|推进|尚|待|准备")
 
 
 def _example(target: Quantity) -> str:

@@ -131,6 +131,8 @@ _DATED_ACTUAL_RE = re.compile(rf"^{_DATE_CORE}\s*{_BEFORE}?\s*{_DONE}$")
 
 def _date_from(m: re.Match[str], text: str) -> date:
     year = int(m["y"])
+    if not 1900 <= year <= 2200:
+        raise ValueProblem(f"不是有效日期 \"{text}\"（年份 {year}）")
     if m["yend"]:
         return date(year, 12, 31)
     month = int(m["m"] or m["m2"])
@@ -216,7 +218,7 @@ def unit_key(unit: str) -> str:
 
 
 def _parse_quantity(raw_text: str) -> Quantity | None:
-    t = normalise(raw_text)
+    t = re.sub(r"[（(]含[）)]", "", normalise(raw_text))
     comparator: str | None = None
     for word, cmp in _WORD_PREFIX.items():
         if t.startswith(word):
@@ -233,8 +235,8 @@ def _parse_quantity(raw_text: str) -> Quantity | None:
     sym = m["cmp"]
     if sym is not None:
         comparator = _COMPARATORS[sym]
-    if unit and unit[0] in "≥≤<>=-+~～—–至到、":  # a range or a second number, not a unit
-        return None
+    if unit and (unit[0] in "≥≤<>=-+~～—–至到、" or any(c.isdigit() for c in unit)):
+        return None  # a range or a second number, not a unit
     return Quantity(
         value=Decimal(m["num"].replace(",", "")),
         unit=unit,
@@ -249,11 +251,14 @@ def _as_text(raw: object) -> str:
         raise ValueProblem(f"应为文字或数值，实际是 {_show(raw)}")
     if isinstance(raw, NonFinite):
         raise ValueProblem(f"不是有效的数值 \"{raw}\"")
-    if isinstance(raw, Decimal) and not raw.is_finite():
-        raise ValueProblem(f"不是有效的数值 \"{raw}\"")
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise ValueProblem(f"不是有效的数值 \"{raw}\"")
+        return format(raw, "f")
     if isinstance(raw, date):
         return raw.isoformat()
-    return str(raw).strip()
+    source = getattr(raw, "source", None)
+    return (source if isinstance(source, str) else str(raw)).strip()
 
 
 def parse_target(raw: object) -> Target:
@@ -262,7 +267,7 @@ def parse_target(raw: object) -> Target:
     if not text:
         raise ValueProblem("指标值不能为空")
     t = normalise(text)
-    m = _DEADLINE_RE.match(t)
+    m = _DEADLINE_RE.match(t) or _DATE_RE.match(t)  # a bare date is a deadline too: done by that day
     if m:
         return Deadline(_date_from(m, text), text)
     if _APPROX.search(t):
@@ -270,6 +275,10 @@ def parse_target(raw: object) -> Target:
     q = _parse_quantity(text)
     if q is not None:
         _check_magnitude(q.value, text)
+        if q.value < 0:
+            raise ValueProblem(
+                f"指标值不能为负数 \"{text}\"（表示下降的指标，请在指标名称中写明“下降”，指标值写正数，如 ≥5%）"
+            )
         return q
     if has_digit(text) and len(re.sub(r"[\d.,%\s]", "", t)) <= 2:
         raise ValueProblem(f"无法识别的数值 \"{text}\"（应写作 ≥400人、≤30万元/处、95%、2024年11月30日前 或纯文字）")

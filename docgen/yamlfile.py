@@ -37,6 +37,17 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _SPECIAL = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
 
 
+class SourceInt(int):
+    """An integer that remembers how it was written, so that ``联系电话: 0691…`` keeps its zero as text."""
+
+    source: str
+
+    def __new__(cls, text: str) -> SourceInt:
+        obj = super().__new__(cls, int(text))
+        obj.source = text
+        return obj
+
+
 def _scalar(node: ScalarNode) -> Any:
     text = node.value
     if node.style not in (None, ""):  # quoted, or a block of text ('|', '>')
@@ -46,7 +57,9 @@ def _scalar(node: ScalarNode) -> Any:
     if text in _BOOL:
         return _BOOL[text]
     if _INT.match(text):
-        return int(text)
+        if len(text) > 40:
+            return NonFinite(text)
+        return SourceInt(text)
     if _OCT.match(text):
         return int(text[2:], 8)
     if _HEX.match(text):
@@ -132,29 +145,44 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
     return f"YAML 格式错误（{text}）"
 
 
-def _flow_depth_line(text: str) -> int:
-    """The line where ``[``/``{`` nesting first exceeds MAX_DEPTH (0 when it never does).
+ABSURD_DEPTH = 1000  # beyond this a file is refused before any parser sees it
 
-    A cheap scan before parsing, so that absurd nesting is refused at once. Quoted text is
-    skipped; elsewhere the count is an upper bound.
+
+def nesting_estimate(text: str) -> tuple[int, int]:
+    """An upper bound of the nesting depth and the line where it peaks, without parsing.
+
+    Counts open ``[``/``{`` (anywhere: brackets in text only make the bound looser), block
+    indentation levels and compact ``- - -`` sequences. libyaml's composer recurses in C, so a
+    file whose bound is large is parsed by the pure-Python loader instead (whose recursion is
+    guarded), and an absurd one is refused at once.
     """
-    depth, line, quote = 0, 1, ""
-    for ch in text:
-        if ch == "\n":
-            line += 1
-        if quote:
-            if ch == quote:
-                quote = ""
-            continue
-        if ch in "'\"" and depth:
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return line
-        elif ch in "]}" and depth:
-            depth -= 1
-    return 0
+    best, best_line, flow = 0, 1, 0
+    indents: list[int] = [0]
+    for number, row in enumerate(text.split("\n"), start=1):
+        stripped = row.lstrip(" ")
+        if stripped and not stripped.startswith("#"):
+            indent = len(row) - len(stripped)
+            while indents and indent < indents[-1]:
+                indents.pop()
+            if not indents or indent > indents[-1]:
+                indents.append(indent)
+            dashes = 0
+            rest = stripped
+            while rest.startswith("- ") or rest == "-":
+                dashes += 1
+                rest = rest[2:].lstrip(" ")
+            peak = flow
+            if "[" in row or "{" in row or "]" in row or "}" in row:
+                for ch in row:
+                    if ch in "[{":
+                        flow += 1
+                        peak = max(peak, flow)
+                    elif ch in "]}" and flow:
+                        flow -= 1
+            depth = len(indents) + dashes + peak
+            if depth > best:
+                best, best_line = depth, number
+    return best, best_line
 
 
 _KEY_WITH_FULLWIDTH_COLON = re.compile(r"^\s*(?:-\s+)?[^\s:#'\"-][^:]*?：")
@@ -175,18 +203,19 @@ def _error_line(exc: yaml.YAMLError, text: str) -> int:
         return int(mark.line) + 1
     position = getattr(exc, "position", None)
     if isinstance(position, int):  # libyaml counts bytes of the UTF-8 text, the pure loader characters
-        if _Loader is yaml.SafeLoader:
+        if getattr(exc, "_pure", False) or _Loader is yaml.SafeLoader:
             return text[:position].count("\n") + 1
         return text.encode("utf-8")[:position].count(b"\n") + 1
     return 1
 
 
 def parse(text: str, file: str) -> YamlDocument:
-    deep = _flow_depth_line(text)
-    if deep:
-        raise _fail(file, deep, "YAML 格式", f"嵌套层级过深（超过 {MAX_DEPTH} 层），不是项目数据文件")
+    depth, depth_line = nesting_estimate(text)
+    if depth > ABSURD_DEPTH:
+        raise _fail(file, depth_line, "YAML 格式", f"嵌套层级过深（超过 {MAX_DEPTH} 层），不是项目数据文件")
+    loader = _Loader if depth <= MAX_DEPTH else yaml.SafeLoader
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=loader)
     except RecursionError:
         raise _fail(file, 1, "YAML 格式", f"嵌套层级过深（超过 {MAX_DEPTH} 层），不是项目数据文件") from None
     except yaml.YAMLError as exc:
@@ -242,7 +271,7 @@ def _check_size(root: Node, file: str) -> None:
             if total > MAX_NODES:
                 raise _fail(
                     file, _line(node), "YAML 格式",
-                    f"锚点/别名展开后数据过大（超过 {MAX_NODES} 项），已拒绝读取",
+                    f"数据项过多（含锚点/别名展开后超过 {MAX_NODES} 项），不是项目数据文件，已拒绝读取",
                 )
         active.discard(key)
         sizes[key] = total
@@ -292,11 +321,15 @@ def _build(node: Node, path: FieldPath, lines: dict[FieldPath, int], file: str) 
 def read(path: Path, display: str | None = None) -> YamlDocument:
     """Read and parse one YAML file; ``display`` is the name used in messages."""
     file = display or str(path)
+    if not path.is_file():
+        raise _fail(file, 1, "文件", "不是普通文件（可能是目录、管道或设备），无法作为项目数据读取")
     try:
         with path.open("rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
+    except PermissionError:
+        raise _fail(file, 1, "文件", "没有读取这个文件的权限") from None
     except OSError as exc:
-        raise _fail(file, 0, "文件", f"无法读取文件（{exc.strerror}）") from None
+        raise _fail(file, 1, "文件", f"无法读取文件（错误号 {exc.errno}）") from None
     if len(raw) > MAX_BYTES:
         raise _fail(file, 1, "文件", f"文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），不是项目数据文件")
     return parse(decode(raw, file), file)

@@ -89,9 +89,26 @@ def test_help_is_chinese(runner) -> None:
     assert "校验项目数据文件" in runner.invoke(cli, ["check", "--help"]).output
 
 
-def test_console_script_has_no_traceback_on_internal_error(tmp_path: Path) -> None:
+def test_console_script_reports_a_bug_without_traceback(tmp_path: Path) -> None:
+    """A bug inside docgen (simulated) reaches the user as one Chinese line, exit 1, no traceback."""
+    code = (
+        "import docgen.pipeline as p, docgen.cli as c\n"
+        "def boom(*a, **k): raise RuntimeError('simulated')\n"
+        "c.run_file = boom\n"
+        "c.main()\n"
+    )
     proc = subprocess.run(
-        [sys.executable, "-c", "from docgen.cli import main; main()", "check", str(FIXTURES / "hostile" / "01_empty.yaml")],
+        [sys.executable, "-c", code, "check", str(FIXTURES / "hostile" / "01_empty.yaml")],
         capture_output=True, text=True, timeout=60,
     )
-    assert proc.returncode == 1 and "Traceback" not in proc.stderr + proc.stdout
+    out = proc.stderr + proc.stdout
+    assert proc.returncode == 1 and "Traceback" not in out
+    assert "docgen 内部错误：RuntimeError: simulated" in out
+
+
+def test_hostile_files_give_no_internal_error() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", "from docgen.cli import main; main()", "check", str(FIXTURES / "hostile")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1 and "内部错误" not in proc.stdout + proc.stderr

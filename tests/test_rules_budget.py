@@ -102,7 +102,8 @@ def test_fixed_floor_mode() -> None:
     red = run(make(_with_spent("39", "2024-06-30")), profile)[0].snapshots[0].budget
     green = run(make(_with_spent("40", "2024-06-30")), profile)[0].snapshots[0].budget
     early = run(make(_with_spent("1", "2024-03-31")), profile)[0].snapshots[0].budget
-    assert (red.light, green.light, early.light) == ("红灯", "绿灯", None)
+    before_end = run(make(_with_spent("10", "2024-04-01")), profile)[0].snapshots[0].budget
+    assert (red.light, green.light, early.light, before_end.light) == ("红灯", "绿灯", None, None)
 
 
 def test_snapshots_sorted_and_as_of() -> None:

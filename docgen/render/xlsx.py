@@ -156,6 +156,8 @@ def _fill_sheet(ws: Worksheet, context: dict[str, Any]) -> None:
             continue
         items = context[name]
         templates = {c.column: c.value for c in ws[row] if c.value is not None}
+        # a cell of the repeated row spanning several columns (说明 …): every copy spans them too
+        own = [(r.min_col, r.max_col) for r in ws.merged_cells.ranges if r.min_row == r.max_row == row]
         through = _insert_rows(ws, row, len(items) - 1)
         for rng in through:
             ws.unmerge_cells(rng.coord)
@@ -180,6 +182,9 @@ def _fill_sheet(ws: Worksheet, context: dict[str, Any]) -> None:
                 _fill_cell(cell, scope)
                 if isinstance(value, Grouped) and value.span > 1:
                     spans.append((row + offset, col, value.span))
+        for offset in range(1, len(items)):
+            for first, last in own:
+                ws.merge_cells(start_row=row + offset, start_column=first, end_row=row + offset, end_column=last)
         for start, col, span in spans:
             ws.merge_cells(start_row=start, start_column=col, end_row=start + span - 1, end_column=col)
         for rng in through:

@@ -62,8 +62,9 @@ class BudgetExecution:
 
 def budget_light(rate: Ratio, progress_ratio: Ratio, as_of: date, profile: Profile) -> str | None:
     alert = profile.budget_alert
-    if alert.mode == "固定执行率":
-        months = [m for m in alert.month_floors if m <= as_of.month]
+    if alert.mode == "固定执行率":  # a floor applies from the last day of its month ("25% by 04-30")
+        months = [m for m in alert.month_floors
+                  if m < as_of.month or (m == as_of.month and as_of.day == calendar.monthrange(as_of.year, m)[1])]
         if rate is None or not months:
             return None
         return RED if rate < percent(alert.month_floors[max(months)]) else GREEN

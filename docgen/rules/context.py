@@ -13,7 +13,7 @@ from .indicators import IndicatorProgress, indicator_progress
 from .preassess import PreAssessmentResult, pre_assessment
 from .review import TargetReview, target_review
 from .scope import in_tracking_scope
-from .selfeval import SelfEvaluation, self_evaluation
+from .selfeval import SelfEvaluation, self_evaluation, weights
 from .signals import OpinionSignals, opinion_signals
 
 
@@ -77,6 +77,10 @@ def compute(project: Project, profile: Profile, diags: Diagnostics, as_of: date 
     if current is not None:
         snap = project.snapshots[current.index]
         signals = opinion_signals(project, snap, current.budget, list(current.indicators), profile)
+    if project.self_eval is None:
+        weights(project, profile, diags)  # a wrong 分值 total is reported whether or not there is a 自评
+    if project.funds.initial.total == 0 and project.snapshots:
+        diags.warning(("资金", "年初预算数"), "年初预算数合计为 0，年初预算执行率记为“—”")
     if project.self_eval is not None:
         spent, budget_sources = project.self_eval.spent, project.funds.budget.sources()
         over = [n for n, v in spent.sources().items() if v > budget_sources.get(n, 0)]

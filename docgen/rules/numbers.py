@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 Ratio = Fraction | None
@@ -27,10 +27,11 @@ def percent(value: Decimal | int) -> Fraction:
 
 
 def round_half_up(value: Fraction | Decimal, places: int = 2) -> Decimal:
-    """四舍五入 to ``places`` decimals, exactly, whatever the input type."""
-    if isinstance(value, Decimal):
-        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    scaled = abs(value) * 10**places
+    """四舍五入 to ``places`` decimals, exactly, whatever the input type or size (no context precision)."""
+    exact = Fraction(value) if isinstance(value, Decimal) else value
+    scaled = abs(exact) * 10**places
     whole = int(scaled + Fraction(1, 2))  # floor(x + 1/2) for x ≥ 0: half away from zero
-    sign = -1 if value < 0 else 1
-    return (Decimal(sign * whole).scaleb(-places)).quantize(Decimal(1).scaleb(-places))
+    if whole == 0:
+        return Decimal(f"0e-{places}")  # never "-0.00"
+    sign = "-" if exact < 0 else ""
+    return Decimal(f"{sign}{whole}e-{places}")  # built from text: exact, however many digits

@@ -1,0 +1,109 @@
+"""表4 绩效跟踪情况汇总表 (000): one row per in-scope project, a 小计 per 主管部门, a 合计."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from ..present import Grouped, cn_date, num_money, num_pct
+from ..rules.budget import BLUE, GREEN, RED, YELLOW
+from ..rules.context import ProjectResult
+from ..rules.numbers import ratio
+
+TITLE = "绩效跟踪情况汇总表"
+LIGHTS = (RED, YELLOW, GREEN, BLUE)
+
+
+def _lights(result: ProjectResult) -> str:
+    if result.current is None:
+        return "—"
+    counts = Counter(p.light for p in result.current.indicators if p.light)
+    return "，".join(f"{light[0]}{counts[light]}" for light in LIGHTS if counts[light]) or "—"
+
+
+def _measures(result: ProjectResult) -> str:
+    """整改方案和措施: the reviewer's 整改要求 when there is a 反馈, else the unit's own 改进措施."""
+    p = result.project
+    items: list[str] = []
+    if p.feedback is not None and p.feedback.requirements:
+        items = list(p.feedback.requirements)
+    elif result.current is not None:
+        items = list(p.snapshots[result.current.index].measures)
+    return "\n".join(f"{i}．{text}" for i, text in enumerate(items, start=1))
+
+
+def _problems(result: ProjectResult) -> str:
+    if result.current is None:
+        return ""
+    items = result.project.snapshots[result.current.index].problems
+    return "\n".join(f"{i}．{text}" for i, text in enumerate(items, start=1))
+
+
+def _row(no: str, dept: str, name: str, unit: str, initial: Decimal, budget: Decimal, spent: Decimal | None,
+         result: ProjectResult | None) -> dict[str, Any]:
+    b = result.current.budget if result is not None and result.current is not None else None
+    return {
+        "序号": no,
+        "主管部门": dept,
+        "项目名称": name,
+        "实施单位": unit,
+        "年初预算数": num_money(initial),
+        "全年预算数": num_money(budget),
+        "执行数": num_money(spent),
+        "执行率": num_pct(ratio(spent, budget)),
+        "时序进度": num_pct(b.time_progress) if b else num_pct(None),
+        "预算执行预警": (b.light or "—") if b else ("" if result is None else "未监控"),
+        "指标预警": _lights(result) if result is not None else "",
+        "存在问题": _problems(result) if result is not None else "",
+        "整改方案和措施": _measures(result) if result is not None else "",
+    }
+
+
+def build(results: list[ProjectResult], scope: str = "") -> dict[str, Any]:
+    """``results`` are every project of the set; out-of-scope ones are left out (000: ≥ 20 万元 or unfinished)."""
+    included = [r for r in results if r.in_scope]
+    departments: dict[str, list[ProjectResult]] = {}
+    for r in sorted(included, key=lambda r: r.project.name):
+        departments.setdefault(r.project.department, []).append(r)
+    rows: list[dict[str, Any]] = []
+    dept_cells: list[tuple[str, int]] = []
+    totals = [Decimal(0), Decimal(0), Decimal(0)]
+    number = 0
+    for dept, members in departments.items():
+        sums = [Decimal(0), Decimal(0), Decimal(0)]
+        for r in members:
+            number += 1
+            spent = r.current.budget.spent.total if r.current is not None else None
+            rows.append(_row(str(number), dept, r.project.name, r.project.unit, r.initial.total, r.budget.total,
+                             spent, r))
+            sums[0] += r.initial.total
+            sums[1] += r.budget.total
+            sums[2] += spent or Decimal(0)
+        rows.append(_row("", dept, "小计", "", sums[0], sums[1], sums[2], None))
+        dept_cells.append((dept, len(members) + 1))
+        totals = [a + b for a, b in zip(totals, sums, strict=True)]
+    rows.append(_row("", "合计", f"共 {number} 个项目", "", totals[0], totals[1], totals[2], None))
+    dept_cells.append(("合计", 1))
+    grouped: list[Grouped] = []
+    for dept, span in dept_cells:
+        grouped.append(Grouped(dept, True, span))
+        grouped.extend(Grouped(dept, False, span) for _ in range(span - 1))
+    for row, cell in zip(rows, grouped, strict=True):
+        row["主管部门"] = cell
+    years = Counter(r.project.year for r in results)
+    year = years.most_common(1)[0][0] if years else ""
+    dates = [r.current.budget.as_of for r in included if r.current is not None]
+    profile = results[0].profile if results else None
+    unit = (profile.summary.unit_name if profile else "") or scope
+    return {
+        "表名": TITLE,
+        "附件": "表4",
+        "年度": str(year),
+        "地区": profile.region if profile else "",
+        "填报单位": unit,
+        "范围": scope or "全部项目",
+        "截止日期": cn_date(max(dates)) if dates else "",
+        "项目": rows,
+        "项目数": str(number),
+    }
