@@ -16,7 +16,7 @@ from rich.table import Table
 from . import __version__, clickzh
 from .errors import DocgenError, Level
 from .forms import FORMS, Form, find_form
-from .output import FORMATS, missing_data, render_project_form
+from .output import FORMATS, missing_data, render_aggregates, render_project_form
 from .pipeline import IGNORE_MARKER, Outcome, project_files, run_file, skipped_dirs
 from .present import cn_date, pct_text, result_json, trimmed
 from .profile import builtin_profiles
@@ -199,7 +199,7 @@ class FormParam(click.ParamType):
 
 
 @cli.command(**COMMAND)
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="文件")
+@click.argument("path", type=click.Path(exists=True, path_type=Path), metavar="文件或目录")
 @click.option("--form", "form", type=FormParam(), required=True, help="表单编号或中文名称（见 docgen forms）。")
 @click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "all"]), default="all", show_default=True,
               help="输出格式。")
@@ -208,23 +208,39 @@ class FormParam(click.ParamType):
               show_default=True, help="输出目录。")
 @profile_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
-def render(file: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, profile_name: str | None) -> None:
-    """把一个项目填入一张表单，生成 Word（.docx）和/或 Excel（.xlsx）文件。
+def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, profile_name: str | None) -> None:
+    """把项目数据填入一张表单，生成 Word（.docx）和/或 Excel（.xlsx）文件。
 
-    文件名为“项目名称-表名.docx”。项目缺少该表所需的数据（如没有监控记录）时跳过并说明原因。
+    给出一个项目文件时生成该项目的表单，文件名为“项目名称-表名.docx”；给出目录时处理其中每个项目。
+    汇总类表单（表4 汇总表、覆盖情况表）需要给出目录，按全部项目生成，表4 另按主管部门各生成一份。
+    项目缺少该表所需的数据（如没有监控记录）时跳过并说明原因。
     """
-    outcome = run_file(file, str(file), as_of=as_of, profile_name=profile_name)
-    _echo_diagnostics(outcome, err=True)
-    if not outcome.ok or outcome.result is None:
-        click.echo(f"{file}: 数据有错误，未生成表单。", err=True)
-        sys.exit(1)
-    reason = missing_data(form, outcome.result)
-    if reason:
-        click.echo(f"{file}: 提示：跳过“{form.short_title}”：{reason}。", err=True)
-        return
     formats = FORMATS if fmt == "all" else (fmt,)
-    for path in render_project_form(outcome.result, form, formats, outdir):
-        click.echo(f"已生成 {path}")
+    outcomes = [run_file(p, d, as_of=as_of, profile_name=profile_name) for p, d in project_files([path])]
+    failed = 0
+    for outcome in outcomes:
+        _echo_diagnostics(outcome, err=True)
+        if not outcome.ok:
+            failed += 1
+            click.echo(f"{outcome.file}: 数据有错误，未生成表单。", err=True)
+    results = [o.result for o in outcomes if o.ok and o.result is not None]
+    if form.aggregate:
+        if not results:
+            click.echo("没有可用的项目数据，未生成汇总表。", err=True)
+            sys.exit(1)
+        for written in render_aggregates(results, form, formats, outdir):
+            click.echo(f"已生成 {written}")
+    else:
+        for outcome in outcomes:
+            if not outcome.ok or outcome.result is None:
+                continue
+            reason = missing_data(form, outcome.result)
+            if reason:
+                click.echo(f"{outcome.file}: 提示：跳过“{form.short_title}”：{reason}。", err=True)
+                continue
+            for written in render_project_form(outcome.result, form, formats, outdir):
+                click.echo(f"已生成 {written}")
+    sys.exit(1 if failed else 0)
 
 
 @cli.command(**COMMAND)

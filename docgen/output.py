@@ -83,3 +83,28 @@ def render_project_form(result: ProjectResult, form: Form, formats: tuple[str, .
         write_atomic(path, render_bytes(form, context, fmt, title))
         written.append(path)
     return written
+
+
+def render_aggregate(results: list[ProjectResult], form: Form, formats: tuple[str, ...], outdir: Path,
+                     scope: str = "") -> list[Path]:
+    """Write an aggregate form (表4, coverage) over ``results``; ``scope`` names the set (a 主管部门, or empty)."""
+    context = form.build(results, scope)
+    stem = safe_name(scope) if scope else "全部项目"
+    written = []
+    for fmt in formats:
+        path = outdir / f"{stem}-{form.short_title}.{fmt}"
+        write_atomic(path, render_bytes(form, context, fmt, f"{stem}-{form.short_title}"))
+        written.append(path)
+    return written
+
+
+def render_aggregates(results: list[ProjectResult], form: Form, formats: tuple[str, ...], outdir: Path) -> list[Path]:
+    """The whole set, and for 表4 also one file per 主管部门."""
+    written = render_aggregate(results, form, formats, outdir)
+    if form.id == "summary":
+        departments = sorted({r.project.department for r in results})
+        if len(departments) > 1:
+            for dept in departments:
+                members = [r for r in results if r.project.department == dept]
+                written += render_aggregate(members, form, formats, outdir, dept)
+    return written
