@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# 命令二：安装 docgen 及测试工具，运行代码检查（ruff）和全部测试（pytest）。
+# 命令二：安装 docgen 及测试工具（以 root 运行时也安装 LibreOffice 和中文字体），运行代码检查（ruff）和全部测试（pytest）。
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$ROOT/scripts/system-packages.sh"
 source "$ROOT/scripts/setup.sh" test
 cd "$ROOT"
-ruff check docgen tests bench
+ruff check docgen tests bench tools
 python -m pytest tests -p no:cacheprovider

@@ -68,6 +68,8 @@ class Layout:
     notes: list[str] = field(default_factory=list)
     bottom: list[tuple[str, str]] = field(default_factory=list)  # lines below (填报人 …)
     label_width: float = 0  # unused, reserved
+    subtitle: str = ""  # a centred line under the title, e.g. （{{ 年度 }}年度）
+    row_heights: dict[int, float] = field(default_factory=dict)  # XLSX: table row index → height (pt)
 
 
 def placeholder(expr: str) -> str:
@@ -142,9 +144,11 @@ def _cell_text(cell, text: str, size: float, bold: bool, align: str) -> None:
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
-def _vmerge_continue(cell) -> None:
+def _vmerge_continue(cell, restart: bool = False) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
     v = OxmlElement("w:vMerge")
+    if restart:
+        v.set(qn("w:val"), "restart")
     # schema order: after tcW/gridSpan, before vAlign
     valign = tcpr.find(qn("w:vAlign"))
     if valign is not None:
@@ -180,6 +184,8 @@ def emit_docx(layout: Layout) -> bytes:
     first = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
     _font(first.add_run(layout.annex), HEI, 14)
     _para(body, layout.title, font=HEI, size=SIZES["小二"], align="center", space_after=6)
+    if layout.subtitle:
+        _para(body, layout.subtitle, size=12, align="center", space_after=6)
     for left, right in layout.top:
         _para(body, left, size=10.5, right=right, width_cm=text_width, space_after=3)
 
@@ -191,6 +197,8 @@ def emit_docx(layout: Layout) -> bytes:
     for i, w in enumerate(layout.widths):
         for cell in table.columns[i].cells:
             cell.width = Cm(w)
+    for grid_col, w in zip(table._tbl.tblGrid.gridCol_lst, layout.widths, strict=True):
+        grid_col.w = Cm(w)  # LibreOffice/WPS lay merged cells out on the grid, not on tcW
     for r_i, row in enumerate(layout.rows):
         repeat = row if isinstance(row, Repeat) else None
         line = grid[r_i]
@@ -209,6 +217,8 @@ def emit_docx(layout: Layout) -> bytes:
                 if cell.rows > 1:
                     target = target.merge(table.cell(r_i + cell.rows - 1, col + span - 1))
                 _cell_text(target, _docx_text(cell, layout, repeat), layout.font_size, cell.bold, cell.align)
+                if cell.through and repeat is None and cell.rows == 1:
+                    _vmerge_continue(target, restart=True)  # a one-row label running down the repeated rows
             col += span
     # cells that run through the repeated rows (绩效指标): the repeated row continues their merge
     repeats = [(i, r) for i, r in enumerate(layout.rows) if isinstance(r, Repeat)]
@@ -292,6 +302,22 @@ def _xlsx_text(cell: Cell, repeat: Repeat | None) -> str:
     return cell.text
 
 
+def _xlsx_line(ws, r: int, left: str, right: str, half: int, ncols: int) -> None:
+    """A (left, right) line above or below the table; a side left empty gives the other the whole width."""
+    if not right:
+        ws.cell(r, 1, left).font = Font(name=SONG, size=10.5)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        return
+    split = 0 if not left else half
+    if left:
+        ws.cell(r, 1, left).font = Font(name=SONG, size=10.5)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=half)
+    c = ws.cell(r, split + 1, right)
+    c.font = Font(name=SONG, size=10.5)
+    c.alignment = Alignment(horizontal="right")
+    ws.merge_cells(start_row=r, start_column=split + 1, end_row=r, end_column=ncols)
+
+
 def emit_xlsx(layout: Layout) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -315,14 +341,14 @@ def emit_xlsx(layout: Layout) -> bytes:
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
     ws.row_dimensions[r].height = 30
     r += 1
+    if layout.subtitle:
+        ws.cell(r, 1, layout.subtitle).font = Font(name=SONG, size=12)
+        ws.cell(r, 1).alignment = Alignment(horizontal="center", vertical="center")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        r += 1
     half = max(ncols // 2, 1)
     for left, right in layout.top:
-        ws.cell(r, 1, left).font = Font(name=SONG, size=10.5)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=half)
-        c = ws.cell(r, half + 1, right)
-        c.font = Font(name=SONG, size=10.5)
-        c.alignment = Alignment(horizontal="right")
-        ws.merge_cells(start_row=r, start_column=half + 1, end_row=r, end_column=ncols)
+        _xlsx_line(ws, r, left, right, half, ncols)
         r += 1
     first_table_row = r
     grid = _occupancy(layout)
@@ -354,19 +380,20 @@ def emit_xlsx(layout: Layout) -> bytes:
                 if cell.span > 1 or end_row > excel_row:
                     ws.merge_cells(start_row=excel_row, start_column=col + 1, end_row=end_row,
                                    end_column=col + cell.span)
-        ws.row_dimensions[excel_row].height = 24 if repeat is None else 30
+        ws.row_dimensions[excel_row].height = layout.row_heights.get(r_i, 24 if repeat is None else 30)
     r = first_table_row + len(layout.rows)
+    per_line = max(int(sum(layout.widths) / 0.33), 1)  # 9 pt CJK characters across the table
     for note in layout.notes:
-        ws.cell(r, 1, note).font = Font(name=SONG, size=9)
+        c = ws.cell(r, 1, note)
+        c.font = Font(name=SONG, size=9)
+        c.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        lines = -(-len(note) // per_line)
+        if lines > 1:  # a merged cell does not grow by itself
+            ws.row_dimensions[r].height = 12.5 * lines
         r += 1
     for left, right in layout.bottom:
-        ws.cell(r, 1, left).font = Font(name=SONG, size=10.5)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=half)
-        c = ws.cell(r, half + 1, right)
-        c.font = Font(name=SONG, size=10.5)
-        c.alignment = Alignment(horizontal="right")
-        ws.merge_cells(start_row=r, start_column=half + 1, end_row=r, end_column=ncols)
+        _xlsx_line(ws, r, left, right, half, ncols)
         r += 1
     wb.properties.creator = "docgen"
     buf = io.BytesIO()

@@ -11,19 +11,26 @@ render starts from a fresh copy (``copy.deepcopy`` of a workbook loses styles).
 from __future__ import annotations
 
 import io
+import math
 import pickle
 import re
+import unicodedata
 from copy import copy
 from pathlib import Path
 from typing import Any
 
+from zipfile import ZIP_DEFLATED
+
 from openpyxl import load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.writer.excel import ExcelWriter
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..present import Grouped, Num
-from .package import normalise_package
+from .package import FIXED_DATETIME, FixedTimeZipFile
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s|]+)\s*\}\}")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -77,9 +84,55 @@ class CompiledXlsx:
         wb = pickle.loads(self._pickled)
         for ws in wb.worksheets:
             _fill_sheet(ws, context)
+            fit_heights(ws)
+        wb.properties.title = title
+        wb.properties.creator = wb.properties.lastModifiedBy = "docgen"
+        wb.properties.created = wb.properties.modified = FIXED_DATETIME
         buf = io.BytesIO()
-        wb.save(buf)
-        return normalise_package(buf.getvalue(), title)
+        with FixedTimeZipFile(buf, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(wb, archive).write_data()
+        return buf.getvalue()
+
+
+def _text_lines(text: str, width: float, size: float) -> int:
+    """Lines a wrapped text takes in a cell ``width`` Excel units wide (a CJK character ≈ 2 units at 11 pt)."""
+    units = max(width - 1, 1)
+    lines = 0
+    for para in text.split("\n"):
+        used = sum(1.8 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in para) * size / 11
+        lines += max(1, math.ceil(used / units))
+    return lines
+
+
+def fit_heights(ws: Worksheet) -> None:
+    """Raise the height of rows whose wrapped text needs more lines than the row shows (never lowers one).
+
+    Excel and LibreOffice do not fit row heights to merged cells, so a long 说明 or 存在问题 would be
+    cut off; the line count is estimated from the characters and the merged width.
+    """
+    spans = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+    covered = {(row, col) for r in ws.merged_cells.ranges for row in range(r.min_row, r.max_row + 1)
+               for col in range(r.min_col, r.max_col + 1) if (row, col) != (r.min_row, r.min_col)}
+    for row in ws.iter_rows():
+        need = 0.0
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text or (cell.row, cell.column) in covered:
+                continue
+            rng = spans.get((cell.row, cell.column))
+            if rng is not None and rng.max_row > rng.min_row:
+                continue  # a label over several rows: they share its height
+            last = rng.max_col if rng is not None else cell.column
+            width = sum(_column_width(ws, col) for col in range(cell.column, last + 1))
+            size = float(cell.font.sz or 11)
+            need = max(need, _text_lines(cell.value, width, size) * size * 1.4 + 4)
+        r = row[0].row
+        if need > (_height(ws, r) or 15):
+            _set_height(ws, r, round(need, 1))
+
+
+def _column_width(ws: Worksheet, col: int) -> float:
+    dim = ws.column_dimensions.get(get_column_letter(col))
+    return dim.width if dim is not None and dim.width else 8.43
 
 
 def _repeat_list(ws: Worksheet, row: int, context: dict[str, Any]) -> str | None:
@@ -90,6 +143,21 @@ def _repeat_list(ws: Worksheet, row: int, context: dict[str, Any]) -> str | None
                 if isinstance(context.get(root), list):
                     return root
     return None
+
+
+def _merge(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    """Merge a range without openpyxl's edge re-formatting (slow; our cells already carry borders)."""
+    coord = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
+    ws.merged_cells.add(MergedCellRange(ws, coord))
+    for row in range(first_row, last_row + 1):
+        for col in range(first_col, last_col + 1):
+            if row == first_row and col == first_col:
+                continue
+            old = ws._cells.get((row, col))
+            cell = MergedCell(ws, row=row, column=col)
+            if old is not None:
+                cell._style = copy(old._style)
+            ws._cells[(row, col)] = cell
 
 
 def _height(ws: Worksheet, row: int) -> float | None:
@@ -186,10 +254,9 @@ def _fill_sheet(ws: Worksheet, context: dict[str, Any]) -> None:
             for first, last in own:
                 ws.merge_cells(start_row=row + offset, start_column=first, end_row=row + offset, end_column=last)
         for start, col, span in spans:
-            ws.merge_cells(start_row=start, start_column=col, end_row=start + span - 1, end_column=col)
+            _merge(ws, start, col, start + span - 1, col)
         for rng in through:
-            ws.merge_cells(start_row=rng.min_row, start_column=rng.min_col,
-                           end_row=row + max(len(items), 1) - 1, end_column=rng.max_col)
+            _merge(ws, rng.min_row, rng.min_col, row + max(len(items), 1) - 1, rng.max_col)
         row += len(items)
 
 

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# 安装转换测试和 PDF 需要的系统软件（Debian/Ubuntu，需要 root）：LibreOffice（无界面版）、
+# 中文字体 fonts-noto-cjk、poppler-utils（pdftotext/pdftoppm）、libharfbuzz-subset0 和 pango（WeasyPrint 用）。
+# 已安装时什么也不做。
+set -euo pipefail
+need=()
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi "Noto Serif CJK" || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "提示：缺少 ${need[*]}，需要管理员用 apt-get 安装；未安装时与 LibreOffice 有关的测试会跳过。" >&2
+  exit 0
+fi
+echo "安装系统软件：${need[*]}（约需几分钟）"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
