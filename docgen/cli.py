@@ -244,16 +244,23 @@ def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, p
 
 
 @cli.command(**COMMAND)
+@click.option("--ids", is_flag=True, help="只列出已提供模板、可以生成的表单编号（每行一个，供脚本使用）。")
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
-def forms() -> None:
+def forms(ids: bool) -> None:
     """列出全部表单（编号与名称；编号和中文名称均可用于 --form）。"""
+    if ids:
+        for f in FORMS:
+            if f.renderable and f.tabular:
+                click.echo(f.id)
+        return
     t = Table(show_header=True)
     t.add_column("编号")
     t.add_column("名称")
     t.add_column("范围")
     t.add_column("来源")
+    t.add_column("可生成")
     for f in FORMS:
-        t.add_row(f.id, f.title, f.scope, f.sources)
+        t.add_row(f.id, f.title, f.scope, f.sources, "Word、Excel" if f.renderable and f.tabular else "尚未提供")
     _console().print(t)
 
 

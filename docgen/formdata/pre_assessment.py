@@ -31,11 +31,12 @@ def _number(value: Decimal) -> str:
     return trimmed(value) or "0"
 
 
-def conclusion_note(profile: Profile) -> str:
+def bands(profile: Profile) -> str:
+    """``评估得分满分100分，80分（含）以上为予以支持，…；任一维度得分低于其分值一半的，结论最高为部分支持。``"""
     s = profile.pre_assessment
     total = sum(s.weights.values(), Decimal(0))
     text = (
-        f"评估结论：评估得分（满分{_number(total)}分）{_number(s.support_from)}分（含）以上为予以支持，"
+        f"评估得分满分{_number(total)}分，{_number(s.support_from)}分（含）以上为予以支持，"
         f"{_number(s.partial_from)}分（含）至{_number(s.support_from)}分为部分支持，"
         f"{_number(s.partial_from)}分以下为不予支持"
     )
@@ -45,8 +46,9 @@ def conclusion_note(profile: Profile) -> str:
 
 
 def cap_note(weak: list[DimensionScore]) -> str:
-    names = "、".join(f"{d.name}{_number(d.score)}分（分值{_number(d.weight)}分）" for d in weak)
-    return f"说明：{names}低于该维度分值的一半，总分虽达到“予以支持”的分数，评估结论最高为“部分支持”。"
+    names = "、".join(f"{d.name}{_number(d.score)}分" for d in weak)
+    weights = "、".join(dict.fromkeys(f"{_number(d.weight)}分" for d in weak))
+    return f"说明：{names}，低于分值（{weights}）的一半，评估结论最高为“部分支持”。"
 
 
 def build(result: ProjectResult) -> dict[str, Any]:
@@ -69,7 +71,7 @@ def build(result: ProjectResult) -> dict[str, Any]:
         "总分": num_money(pa.total),
         "评估结论": pa.conclusion,
         "结论": {name: mark(pa.conclusion == name) for name in PRE_CONCLUSIONS},
-        "结论说明": conclusion_note(result.profile),
+        "结论分档": bands(result.profile),
         # the rule caps on a dimension scored below half its weight (rules/preassess.py); name them
         "封顶说明": cap_note([d for d in pa.dimensions if d.score * 2 < d.weight]) if pa.capped else "",
     })

@@ -37,7 +37,8 @@ def _blank_row() -> dict[str, str]:
 
 
 def funding_rows(result: ProjectResult, se: SelfEvaluation) -> dict[str, dict[str, Any]]:
-    """年度资金总额 / 其中：当年财政拨款 / 上年结转资金 / 其他资金 × 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分.
+    """Rows 年度资金总额 / 其中：当年财政拨款 / 上年结转资金 / 其他资金;
+    columns 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分.
 
     分值 and 得分 belong to the 年度资金总额 row (预算执行率 10 分); the other rows show "—" there, as on the
     national form. A row with no amount anywhere in the project is left blank (上年结转资金 has no data key).

@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Management
-from ..profile import Profile
 from ..present import DASH, cn_date, num_money, num_pct, trimmed
+from ..profile import Profile
 from ..rules.context import ProjectResult, SnapshotResult
 from ..rules.indicators import IndicatorProgress
 from ..values import Quantity

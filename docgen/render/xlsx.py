@@ -14,20 +14,18 @@ import io
 import math
 import pickle
 import re
-import unicodedata
 from copy import copy
 from pathlib import Path
 from typing import Any
-
 from zipfile import ZIP_DEFLATED
 
 from openpyxl import load_workbook
-from openpyxl.writer.excel import ExcelWriter
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.dimensions import RowDimension
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from ..present import Grouped, Num
 from .package import FIXED_DATETIME, FixedTimeZipFile
@@ -94,12 +92,15 @@ class CompiledXlsx:
         return buf.getvalue()
 
 
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
 def _text_lines(text: str, width: float, size: float) -> int:
     """Lines a wrapped text takes in a cell ``width`` Excel units wide (a CJK character ≈ 2 units at 11 pt)."""
     units = max(width - 1, 1)
     lines = 0
     for para in text.split("\n"):
-        used = sum(1.8 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in para) * size / 11
+        used = (len(para) + 0.8 * len(_WIDE.findall(para))) * size / 11
         lines += max(1, math.ceil(used / units))
     return lines
 
@@ -115,8 +116,13 @@ def fit_heights(ws: Worksheet) -> None:
                for col in range(r.min_col, r.max_col + 1) if (row, col) != (r.min_row, r.min_col)}
     for row in ws.iter_rows():
         need = 0.0
+        current = _height(ws, row[0].row) or 15
         for cell in row:
-            if not isinstance(cell.value, str) or not cell.alignment.wrap_text or (cell.row, cell.column) in covered:
+            value = cell.value
+            # a short one-line text fits any row: skip the costly style lookups
+            if not isinstance(value, str) or (len(value) <= 3 and "\n" not in value):
+                continue
+            if (cell.row, cell.column) in covered or not cell.alignment.wrap_text:
                 continue
             rng = spans.get((cell.row, cell.column))
             if rng is not None and rng.max_row > rng.min_row:
@@ -125,9 +131,8 @@ def fit_heights(ws: Worksheet) -> None:
             width = sum(_column_width(ws, col) for col in range(cell.column, last + 1))
             size = float(cell.font.sz or 11)
             need = max(need, _text_lines(cell.value, width, size) * size * 1.4 + 4)
-        r = row[0].row
-        if need > (_height(ws, r) or 15):
-            _set_height(ws, r, round(need, 1))
+        if need > current:
+            _set_height(ws, row[0].row, round(need, 1))
 
 
 def _column_width(ws: Worksheet, col: int) -> float:
@@ -158,6 +163,11 @@ def _merge(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_co
             if old is not None:
                 cell._style = copy(old._style)
             ws._cells[(row, col)] = cell
+
+
+def _merge_openpyxl(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    """openpyxl's own merge (re-formats the edges): the straightforward way, kept for the benchmark."""
+    ws.merge_cells(start_row=first_row, start_column=first_col, end_row=last_row, end_column=last_col)
 
 
 def _height(ws: Worksheet, row: int) -> float | None:
@@ -213,7 +223,7 @@ def _fill_cell(cell: Cell, context: dict[str, Any]) -> None:
     _write(cell, PLACEHOLDER.sub(lambda m: str(lookup(context, m.group(1)) or ""), text))
 
 
-def _fill_sheet(ws: Worksheet, context: dict[str, Any]) -> None:
+def _fill_sheet(ws: Worksheet, context: dict[str, Any], fast_merge: bool = True) -> None:
     row = 1
     while row <= ws.max_row:
         name = _repeat_list(ws, row, context)
@@ -250,13 +260,14 @@ def _fill_sheet(ws: Worksheet, context: dict[str, Any]) -> None:
                 _fill_cell(cell, scope)
                 if isinstance(value, Grouped) and value.span > 1:
                     spans.append((row + offset, col, value.span))
+        merge = _merge if fast_merge else _merge_openpyxl
         for offset in range(1, len(items)):
             for first, last in own:
-                ws.merge_cells(start_row=row + offset, start_column=first, end_row=row + offset, end_column=last)
+                merge(ws, row + offset, first, row + offset, last)
         for start, col, span in spans:
-            _merge(ws, start, col, start + span - 1, col)
+            merge(ws, start, col, start + span - 1, col)
         for rng in through:
-            _merge(ws, rng.min_row, rng.min_col, row + max(len(items), 1) - 1, rng.max_col)
+            merge(ws, rng.min_row, rng.min_col, row + max(len(items), 1) - 1, rng.max_col)
         row += len(items)
 
 

@@ -1,0 +1,57 @@
+"""Page 1 of every tabular form, for the example project (or the first sample with the form's data),
+rendered through LibreOffice to PNG under docs/images/forms/, for docs/forms.md.
+
+Usage: python tools/make_form_images.py   (needs soffice and pdftoppm; uses tests/fonts/fonts.conf)
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from docgen.forms import FORMS  # noqa: E402
+from docgen.output import missing_data, render_aggregates, render_project_form  # noqa: E402
+from docgen.pipeline import project_files, run_file  # noqa: E402
+
+
+def main() -> None:
+    out = ROOT / "docs" / "images" / "forms"
+    out.mkdir(parents=True, exist_ok=True)
+    samples = ROOT / "samples"
+    outcomes = {p: run_file(p, str(p)) for p, _ in project_files([samples])}
+    results = [o.result for o in outcomes.values() if o.result is not None]
+    example = outcomes[samples / "example-project.yaml"].result
+    assert example is not None
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        files = []
+        for form in FORMS:
+            if not (form.tabular and form.renderable):
+                continue
+            if form.aggregate:
+                docx = render_aggregates(results, form, ("docx",), work / form.id)[0]
+            else:
+                result = example if not missing_data(form, example) else next(
+                    r for r in results if not missing_data(form, r))
+                docx = render_project_form(result, form, ("docx",), work / form.id)[0]
+            target = work / f"{form.id}.docx"
+            docx.rename(target)
+            files.append(target)
+        env = {**os.environ, "FONTCONFIG_FILE": str(ROOT / "tests" / "fonts" / "fonts.conf")}
+        command = ["soffice", f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", "pdf",
+                   "--outdir", str(work / "pdf"), *map(str, files)]
+        subprocess.run(command, check=True, capture_output=True, env=env)
+        for f in files:
+            subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", "-singlefile",
+                            str(work / "pdf" / f"{f.stem}.pdf"), str(out / f.stem)], check=True)
+            print(out / f"{f.stem}.png")
+
+
+if __name__ == "__main__":
+    main()
