@@ -53,7 +53,7 @@ class CompiledDocx:
 
     def render_xml(self, context: dict[str, Any]) -> str:
         xml = self.template.render(context)
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         xml = _ILLEGAL_XML.sub("", xml)
         xml = resolve_listing(self._tpl, xml)
@@ -81,6 +81,10 @@ _TCPR_NEXT = re.compile(rf"<w:(?:{_AFTER_VMERGE})[ />]")
 _TEXT = re.compile(r"(<w:t(?: [^>]*)?>)[^<]*(</w:t>)")
 _LISTING_CHARS = ("\n", "\t", "\a", "\f")
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+
+
+def _empty_text(m: re.Match[str]) -> str:
+    return m.group(1) + m.group(2)
 
 
 def _with_vmerge(tc: str, restart: bool) -> str:
@@ -122,7 +126,7 @@ def apply_vmerges(xml: str) -> str:
         restart = m.group(1) == "restart"
         tc = _with_vmerge(tc, restart)
         if not restart:  # a continued cell shows nothing of its own
-            tc = _TEXT.sub(r"\1\2", tc)
+            tc = _TEXT.sub(_empty_text, tc)
         out.append(xml[pos:tc_start])
         out.append(tc)
         pos = tc_end

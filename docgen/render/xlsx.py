@@ -25,6 +25,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.styles.stylesheet import write_stylesheet as _write_stylesheet
+from openpyxl.writer import excel
 from openpyxl.writer.excel import ExcelWriter
 
 from ..present import Grouped, Num
@@ -70,6 +74,47 @@ def _write(cell: Cell, value: Any) -> None:
     cell.data_type = "s"  # never a formula, whatever the text starts with
 
 
+class _MemoryExcelWriter(ExcelWriter):
+    """openpyxl's writer, with each worksheet serialised in memory instead of through a temporary file."""
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        if self.workbook.write_only:  # pragma: no cover - docgen never uses write-only workbooks
+            super().write_worksheet(ws)
+            return
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        out = io.BytesIO()
+        writer = WorksheetWriter(ws, out=out)
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], out.getvalue())
+        self.manifest.append(ws)
+
+
+_STYLESHEETS: dict[tuple[Any, ...], Any] = {}
+
+
+def _cached_stylesheet(wb: Any) -> Any:
+    """The stylesheet tree, cached by the workbook's style tables.
+
+    Every render starts from the same unpickled template and only adds cell-style combinations and
+    number formats, so those tables (plus the sizes of the others) identify the stylesheet.
+    """
+    key = (
+        tuple(tuple(style) for style in wb._cell_styles),
+        tuple(wb._number_formats),
+        len(wb._fonts), len(wb._fills), len(wb._borders), len(wb._alignments), len(wb._protections),
+        len(wb._named_styles), len(wb._differential_styles.styles),
+    )
+    tree = _STYLESHEETS.get(key)
+    if tree is None:
+        if len(_STYLESHEETS) > 256:
+            _STYLESHEETS.clear()
+        tree = _STYLESHEETS[key] = _write_stylesheet(wb)
+    return tree
+
+
 class CompiledXlsx:
     """One XLSX template, ready to fill any number of workbooks."""
 
@@ -88,7 +133,11 @@ class CompiledXlsx:
         wb.properties.created = wb.properties.modified = FIXED_DATETIME
         buf = io.BytesIO()
         with FixedTimeZipFile(buf, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-            ExcelWriter(wb, archive).write_data()
+            excel.write_stylesheet = _cached_stylesheet  # only while docgen writes its own workbook
+            try:
+                _MemoryExcelWriter(wb, archive).write_data()
+            finally:
+                excel.write_stylesheet = _write_stylesheet
         return buf.getvalue()
 
 
@@ -140,8 +189,8 @@ def _column_width(ws: Worksheet, col: int) -> float:
     return dim.width if dim is not None and dim.width else 8.43
 
 
-def _repeat_list(ws: Worksheet, row: int, context: dict[str, Any]) -> str | None:
-    for cell in ws[row]:
+def _repeat_list(cells: list[Cell], context: dict[str, Any]) -> str | None:
+    for cell in cells:
         if isinstance(cell.value, str):
             for name in PLACEHOLDER.findall(cell.value):
                 root = name.split(".")[0]
@@ -197,7 +246,8 @@ def _insert_rows(ws: Worksheet, after: int, count: int) -> list[Any]:
     merges = [r for r in ws.merged_cells.ranges if r.min_row > after]
     for rng in merges:
         ws.merged_cells.remove(rng)
-    heights = {i: _height(ws, i) for i in range(after + 1, ws.max_row + 1)}
+    max_row, max_col = _extent(ws)
+    heights = {i: _height(ws, i) for i in range(after + 1, max_row + 1)}
     ws.insert_rows(after + 1, count)
     for rng in merges:
         rng.shift(0, count)
@@ -207,9 +257,23 @@ def _insert_rows(ws: Worksheet, after: int, count: int) -> list[Any]:
     template_height = _height(ws, after)
     for i in range(after + 1, after + count + 1):
         _set_height(ws, i, template_height)
-        for col in range(1, ws.max_column + 1):
-            ws.cell(i, col)._style = copy(ws.cell(after, col)._style)
+        for col in range(1, max_col + 1):
+            source = ws._cells.get((after, col))
+            if source is not None:
+                ws.cell(i, col)._style = copy(source._style)
     return through
+
+
+def _extent(ws: Worksheet) -> tuple[int, int]:
+    """(max row, max column) in one pass: openpyxl recomputes ``max_row`` over every cell on each access."""
+    if not ws._cells:
+        return 1, 1
+    rows, cols = zip(*ws._cells, strict=True)
+    return max(rows), max(cols)
+
+
+def _row_cells(ws: Worksheet, row: int, max_col: int) -> list[Cell]:
+    return [c for c in (ws._cells.get((row, col)) for col in range(1, max_col + 1)) if c is not None]
 
 
 def _fill_cell(cell: Cell, context: dict[str, Any]) -> None:
@@ -225,22 +289,24 @@ def _fill_cell(cell: Cell, context: dict[str, Any]) -> None:
 
 def _fill_sheet(ws: Worksheet, context: dict[str, Any], fast_merge: bool = True) -> None:
     row = 1
-    while row <= ws.max_row:
-        name = _repeat_list(ws, row, context)
+    max_row, max_col = _extent(ws)
+    while row <= max_row:
+        name = _repeat_list(_row_cells(ws, row, max_col), context)
         if name is None:
-            for cell in ws[row]:
+            for cell in _row_cells(ws, row, max_col):
                 _fill_cell(cell, context)
             row += 1
             continue
         items = context[name]
-        templates = {c.column: c.value for c in ws[row] if c.value is not None}
+        templates = {c.column: c.value for c in _row_cells(ws, row, max_col) if c.value is not None}
         # a cell of the repeated row spanning several columns (说明 …): every copy spans them too
         own = [(r.min_col, r.max_col) for r in ws.merged_cells.ranges if r.min_row == r.max_row == row]
         through = _insert_rows(ws, row, len(items) - 1)
+        max_row += max(len(items) - 1, 0)
         for rng in through:
             ws.unmerge_cells(rng.coord)
         if not items:  # an empty list leaves an empty row, not placeholders
-            for cell in ws[row]:
+            for cell in _row_cells(ws, row, max_col):
                 if isinstance(cell.value, str) and "{{" in cell.value:
                     cell.value = None
             for rng in through:
