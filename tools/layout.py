@@ -173,7 +173,7 @@ def emit_docx(layout: Layout) -> bytes:
         section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(1.5 if layout.landscape else 2.0))
-    section.top_margin = section.bottom_margin = Cm(1.8)
+    section.top_margin = section.bottom_margin = Cm(1.2 if layout.landscape else 1.8)
     text_width = (section.page_width - section.left_margin - section.right_margin) / 360000
     normal = doc.styles["Normal"]
     normal.font.name = SONG
@@ -182,7 +182,7 @@ def emit_docx(layout: Layout) -> bytes:
     body = doc
     # the first, empty paragraph of a new document carries the annex label
     first = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
-    _font(first.add_run(layout.annex), HEI, 14)
+    _font(first.add_run(layout.annex), HEI, 12 if layout.landscape else 14)
     _para(body, layout.title, font=HEI, size=SIZES["小二"], align="center", space_after=6)
     if layout.subtitle:
         _para(body, layout.subtitle, size=12, align="center", space_after=6)

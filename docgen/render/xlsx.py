@@ -21,13 +21,13 @@ from zipfile import ZIP_DEFLATED
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.styles.stylesheet import write_stylesheet as _write_stylesheet
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-from openpyxl.worksheet._writer import WorksheetWriter
-from openpyxl.styles.stylesheet import write_stylesheet as _write_stylesheet
 from openpyxl.writer import excel
 from openpyxl.writer.excel import ExcelWriter
 
