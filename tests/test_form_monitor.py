@@ -94,3 +94,46 @@ def test_xlsx_values_and_merges(files: dict[str, Path]) -> None:
     assert xlsx_merged_at(ws, lr, lc)[2] == r + 7  # down to the last indicator row
     nr, _ = xlsx_find(ws, "    3．备注：说明预计到年底不能完成目标的原因及拟采取的措施。")
     assert nr > r + 7
+
+
+def test_hostile_text_stays_text(tmp_path: Path) -> None:
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from docgen.errors import Diagnostics
+    from docgen.model import Project
+    from docgen.profile import build_profile
+    from docgen.rules.context import compute
+
+    from .conftest import base_project
+
+    d = base_project()
+    d["项目名称"] = "A&B<C>工程 =SUM(A1)"
+    d["实施单位"] = "=cmd|' /C calc'!A0"
+    d["年度总体目标"] = "第一行\n第二行 & <tag>"
+    d["监控"] = [{"截止日期": "2024-06-30", "执行数": {"一般公共预算拨款": "50"},
+                  "指标": {"新建工程": {"执行情况": "3处", "改进措施": "+加快进度\n-@两行"}}}]
+    result = compute(Project.model_validate(d), build_profile("national"), Diagnostics())
+    assert FORM is not None
+    docx, xlsx = render_project_form(result, FORM, ("docx", "xlsx"), tmp_path)
+    assert docx.name == "A&B_C_工程 =SUM(A1)-项目支出绩效监控情况表.docx"
+    text = docx_text(docx)
+    assert "A&B<C>工程 =SUM(A1)" in text and "=cmd|' /C calc'!A0" in text
+    assert "第一行" in text and "第二行 & <tag>" in text
+    Document(str(docx))
+    ws = load_workbook(xlsx).worksheets[0]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert cells["=cmd|' /C calc'!A0"].data_type == "s"  # text, not a formula
+    assert "+加快进度\n-@两行" in cells and cells["+加快进度\n-@两行"].data_type == "s"
+    assert any("第一行\n第二行 & <tag>" == v for v in cells)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("../../x", "_.._x"), ("a/b\\c:d*e?f\"g<h>i|j", "a_b_c_d_e_f_g_h_i_j"), ("..", "未命名项目"), ("  ", "未命名项目"),
+     ("项目\x01名称", "项目_名称"), ("x" * 200, "x" * 80)],
+)
+def test_output_names_cannot_choose_a_folder(name: str, expected: str) -> None:
+    from docgen.output import safe_name
+
+    assert safe_name(name) == expected
