@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
+
+from docgen.output import render_project_form
 
 
 @dataclass
@@ -16,6 +19,13 @@ class TcInfo:
     col: int  # first grid column
     span: int  # gridSpan
     vmerge: str | None  # "restart", "continue" or None
+
+
+def render_form(form: Any, result: Any, out: Path) -> dict[str, Path]:
+    """Render one project form as DOCX and XLSX into ``out``; the two paths by format."""
+    assert form is not None, "unknown form"
+    docx, xlsx = render_project_form(result, form, ("docx", "xlsx"), out)
+    return {"docx": docx, "xlsx": xlsx}
 
 
 def docx_rows(path: Path, table_index: int = 0) -> list[list[TcInfo]]:

@@ -11,28 +11,31 @@ import pytest
 from docx import Document
 
 from docgen.forms import find_form
-from docgen.output import missing_data, render_project_form
+from docgen.output import missing_data
 from docgen.pipeline import run_file
 
 from .conftest import SAMPLES, base_project, make, run
-from .formcheck import docx_column, docx_rows, docx_text, vertical_groups, xlsx_find, xlsx_merged_at, xlsx_sheet
+from .formcheck import (
+    docx_column,
+    docx_rows,
+    docx_text,
+    render_form,
+    vertical_groups,
+    xlsx_find,
+    xlsx_merged_at,
+    xlsx_sheet,
+)
 
 FORM = find_form("adjustment")
 SAMPLE = SAMPLES / "liushahe-hedao-zhili.yaml"
 HOSTILE = 'A&B <工程> "=SUM(A1)"'
 
 
-def _render(result: Any, out: Path) -> dict[str, Path]:
-    assert FORM is not None
-    docx, xlsx = render_project_form(result, FORM, ("docx", "xlsx"), out)
-    return {"docx": docx, "xlsx": xlsx}
-
-
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     result = run_file(SAMPLE, str(SAMPLE)).result
     assert result is not None
-    return _render(result, tmp_path_factory.mktemp("adjustment"))
+    return render_form(FORM, result, tmp_path_factory.mktemp("adjustment"))
 
 
 def edge_data() -> dict[str, Any]:
@@ -54,7 +57,7 @@ def edge_data() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def edge(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     result, _ = run(make(edge_data()))
-    return _render(result, tmp_path_factory.mktemp("adjustment-edge"))
+    return render_form(FORM, result, tmp_path_factory.mktemp("adjustment-edge"))
 
 
 def _cells(path: Path) -> list[list[str]]:
@@ -173,8 +176,8 @@ def test_edge_xlsx_text_is_text(edge: dict[str, Path]) -> None:
 
 def test_deterministic(tmp_path: Path) -> None:
     result, _ = run(make(edge_data()))
-    first = _render(result, tmp_path / "a")
-    second = _render(result, tmp_path / "b")
+    first = render_form(FORM, result, tmp_path / "a")
+    second = render_form(FORM, result, tmp_path / "b")
     for fmt in ("docx", "xlsx"):
         assert first[fmt].read_bytes() == second[fmt].read_bytes()
 

@@ -9,22 +9,25 @@ from pathlib import Path
 import pytest
 
 from docgen.forms import find_form
-from docgen.output import missing_data, render_project_form
+from docgen.output import missing_data
 from docgen.pipeline import run_file
 from docgen.rules.context import ProjectResult
 
 from .conftest import EXAMPLE, SAMPLES, base_project, make, run
-from .formcheck import docx_column, docx_rows, docx_text, vertical_groups, xlsx_find, xlsx_merged_at, xlsx_sheet
+from .formcheck import (
+    docx_column,
+    docx_rows,
+    docx_text,
+    render_form,
+    vertical_groups,
+    xlsx_find,
+    xlsx_merged_at,
+    xlsx_sheet,
+)
 
 FORM = find_form("feedback")
 SAMPLE = "cunweishengshi-biaozhunhua.yaml"
 HOSTILE = 'A&B <C> "=SUM(A1)"'
-
-
-def _render(result: ProjectResult, out: Path) -> dict[str, Path]:
-    assert FORM is not None
-    docx, xlsx = render_project_form(result, FORM, ("docx", "xlsx"), out)
-    return {"docx": docx, "xlsx": xlsx}
 
 
 def _sample(name: str) -> ProjectResult:
@@ -35,7 +38,7 @@ def _sample(name: str) -> ProjectResult:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return _render(_sample(SAMPLE), tmp_path_factory.mktemp("feedback"))
+    return render_form(FORM, _sample(SAMPLE), tmp_path_factory.mktemp("feedback"))
 
 
 def _row(rows, label: str):
@@ -103,7 +106,7 @@ def test_absent_opinions_and_numbered_requirements(tmp_path: Path) -> None:
         "整改期限": "年底前",
     }
     result, _ = run(make(data))
-    files = _render(result, tmp_path)
+    files = render_form(FORM, result, tmp_path)
     rows = docx_rows(files["docx"])
     assert _after(_row(rows, "预算执行进度"), "预算执行进度") == "执行偏慢。"
     for area in ("项目管理", "调整预算", "绩效目标"):
@@ -122,7 +125,7 @@ def test_no_requirements(tmp_path: Path) -> None:
     data = base_project()
     data["反馈"] = {"审核单位": "测试县财政局", "审核日期": "2024-09-01"}
     result, _ = run(make(data))
-    rows = docx_rows(_render(result, tmp_path)["docx"])
+    rows = docx_rows(render_form(FORM, result, tmp_path)["docx"])
     assert _after(_row(rows, "整改要求"), "整改要求") == "无"
     assert _after(_row(rows, "整改期限"), "整改期限") == "无"
     assert _after(_row(rows, "绩效目标"), "绩效目标") == "无"
@@ -142,7 +145,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
         "整改要求": ["=HYPERLINK(\"x\")"],
     }
     result, _ = run(make(data))
-    files = _render(result, tmp_path)
+    files = render_form(FORM, result, tmp_path)
     rows = docx_rows(files["docx"])
     assert _after(_row(rows, "项目名称"), "项目名称") == HOSTILE
     assert _after(_row(rows, "绩效目标"), "绩效目标") == "=1+1"
@@ -157,7 +160,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
 
 def test_renders_identically_twice(tmp_path: Path) -> None:
     result = _sample(SAMPLE)
-    a = _render(result, tmp_path / "a")
-    b = _render(result, tmp_path / "b")
+    a = render_form(FORM, result, tmp_path / "a")
+    b = render_form(FORM, result, tmp_path / "b")
     for fmt in ("docx", "xlsx"):
         assert a[fmt].read_bytes() == b[fmt].read_bytes()

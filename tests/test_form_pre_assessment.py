@@ -9,29 +9,21 @@ from typing import Any
 import pytest
 
 from docgen.forms import find_form
-from docgen.output import render_project_form
 from docgen.pipeline import run_file
-from docgen.rules.context import ProjectResult
 
 from .conftest import SAMPLES, base_project, make, run
-from .formcheck import TcInfo, docx_rows, docx_text, xlsx_find, xlsx_merged_at, xlsx_sheet
+from .formcheck import TcInfo, docx_rows, docx_text, render_form, xlsx_find, xlsx_merged_at, xlsx_sheet
 
 FORM = find_form("pre-assessment")
 SAMPLE = SAMPLES / "fufeng" / "gaobiaozhun-nongtian.yaml"
 DIMENSIONS = ["立项必要性", "投入经济性", "绩效目标合理性", "实施方案可行性", "筹资合规性"]
 
 
-def _render(result: ProjectResult, out: Path) -> dict[str, Path]:
-    assert FORM is not None
-    docx, xlsx = render_project_form(result, FORM, ("docx", "xlsx"), out)
-    return {"docx": docx, "xlsx": xlsx}
-
-
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     result = run_file(SAMPLE, str(SAMPLE)).result
     assert result is not None
-    return _render(result, tmp_path_factory.mktemp("pre-assessment"))
+    return render_form(FORM, result, tmp_path_factory.mktemp("pre-assessment"))
 
 
 def _conclusion(rows: list[list[TcInfo]]) -> dict[str, str]:
@@ -111,7 +103,7 @@ def test_capped_conclusion_note(tmp_path: Path) -> None:
     result, diags = run(make(_project([20, 20, 20, 20, 8])))
     assert not diags.errors
     assert result.pre_assessment is not None and result.pre_assessment.capped
-    files = _render(result, tmp_path)
+    files = render_form(FORM, result, tmp_path)
     rows = docx_rows(files["docx"])
     assert _conclusion(rows) == {"予以支持": "", "部分支持": "√", "不予支持": ""}
     text = docx_text(files["docx"])
@@ -123,13 +115,13 @@ def test_capped_conclusion_note(tmp_path: Path) -> None:
 
 def test_rejected(tmp_path: Path) -> None:
     result, _ = run(make(_project([10, 10, 10, 10, 10])))
-    files = _render(result, tmp_path)
+    files = render_form(FORM, result, tmp_path)
     assert _conclusion(docx_rows(files["docx"])) == {"予以支持": "", "部分支持": "", "不予支持": "√"}
 
 
 def test_hostile_text_stays_text(tmp_path: Path) -> None:
     result, _ = run(make(_project([18, 18, 18, 18, 18])))
-    files = _render(result, tmp_path)
+    files = render_form(FORM, result, tmp_path)
     text = docx_text(files["docx"])
     assert HOSTILE in text and "立项必要性：=SUM(A1) & <意见>第二行" in text
     xml = zipfile.ZipFile(files["docx"]).read("word/document.xml").decode()
@@ -142,7 +134,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
 
 def test_same_input_same_bytes(tmp_path: Path) -> None:
     result, _ = run(make(_project([20, 20, 20, 20, 8])))
-    first = _render(result, tmp_path / "a")
-    second = _render(result, tmp_path / "b")
+    first = render_form(FORM, result, tmp_path / "a")
+    second = render_form(FORM, result, tmp_path / "b")
     for fmt in ("docx", "xlsx"):
         assert first[fmt].read_bytes() == second[fmt].read_bytes()

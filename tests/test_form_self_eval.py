@@ -9,9 +9,7 @@ from typing import Any
 import pytest
 
 from docgen.forms import find_form
-from docgen.output import render_project_form
 from docgen.pipeline import run_file
-from docgen.rules.context import ProjectResult
 
 from .conftest import EXAMPLE, SAMPLES, base_project, make, run
 from .formcheck import (
@@ -19,6 +17,7 @@ from .formcheck import (
     docx_column,
     docx_rows,
     docx_text,
+    render_form,
     vertical_groups,
     xlsx_find,
     xlsx_merged_at,
@@ -28,17 +27,11 @@ from .formcheck import (
 FORM = find_form("self-eval")
 
 
-def _render(result: ProjectResult, out: Path) -> dict[str, Path]:
-    assert FORM is not None
-    docx, xlsx = render_project_form(result, FORM, ("docx", "xlsx"), out)
-    return {"docx": docx, "xlsx": xlsx}
-
-
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     result = run_file(EXAMPLE, str(EXAMPLE)).result
     assert result is not None
-    return _render(result, tmp_path_factory.mktemp("self-eval"))
+    return render_form(FORM, result, tmp_path_factory.mktemp("self-eval"))
 
 
 def _row(rows: list[list[TcInfo]], label: str) -> dict[int, str]:
@@ -144,7 +137,7 @@ def test_fufeng_profile_grade(tmp_path: Path) -> None:
     path = SAMPLES / "fufeng" / "gaobiaozhun-nongtian.yaml"
     result = run_file(path, str(path)).result
     assert result is not None
-    files = _render(result, tmp_path)
+    files = render_form(FORM, result, tmp_path)
     rows = docx_rows(files["docx"])
     grade = next(r for r in rows if r[0].text == "自评等级")
     assert [c.text for c in grade] == ["自评等级", "合格", "结果应用", "从紧从严安排"]
@@ -174,7 +167,7 @@ def _hostile() -> dict[str, Any]:
 def test_hostile_text_stays_text(tmp_path: Path) -> None:
     result, diags = run(make(_hostile()))
     assert not diags.errors
-    files = _render(result, tmp_path)
+    files = render_form(FORM, result, tmp_path)
     text = docx_text(files["docx"])
     assert HOSTILE in text
     assert "=SUM(A1)第二行 <b>&amp;" in text  # the line break becomes a w:br
@@ -194,7 +187,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
 
 def test_same_input_same_bytes(tmp_path: Path) -> None:
     result, _ = run(make(_hostile()))
-    first = _render(result, tmp_path / "a")
-    second = _render(result, tmp_path / "b")
+    first = render_form(FORM, result, tmp_path / "a")
+    second = render_form(FORM, result, tmp_path / "b")
     for fmt in ("docx", "xlsx"):
         assert first[fmt].read_bytes() == second[fmt].read_bytes()

@@ -8,21 +8,23 @@ from pathlib import Path
 import pytest
 
 from docgen.forms import find_form
-from docgen.output import render_project_form
 from docgen.pipeline import run_file
 from docgen.rules.context import ProjectResult
 
 from .conftest import EXAMPLE, SAMPLES, base_project, make, run
-from .formcheck import docx_column, docx_rows, docx_text, vertical_groups, xlsx_find, xlsx_merged_at, xlsx_sheet
+from .formcheck import (
+    docx_column,
+    docx_rows,
+    docx_text,
+    render_form,
+    vertical_groups,
+    xlsx_find,
+    xlsx_merged_at,
+    xlsx_sheet,
+)
 
 FORM = find_form("target")
 HOSTILE = 'A&B <C> "=SUM(A1)"'
-
-
-def _render(result: ProjectResult, out: Path) -> dict[str, Path]:
-    assert FORM is not None
-    docx, xlsx = render_project_form(result, FORM, ("docx", "xlsx"), out)
-    return {"docx": docx, "xlsx": xlsx}
 
 
 def _sample(name: str) -> ProjectResult:
@@ -33,13 +35,13 @@ def _sample(name: str) -> ProjectResult:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return _render(_sample(EXAMPLE.name), tmp_path_factory.mktemp("target"))
+    return render_form(FORM, _sample(EXAMPLE.name), tmp_path_factory.mktemp("target"))
 
 
 @pytest.fixture(scope="module")
 def medium(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """中期资金总额, 中长期目标, no 分值: the 流沙河 sample."""
-    return _render(_sample("liushahe-hedao-zhili.yaml"), tmp_path_factory.mktemp("target-medium"))
+    return render_form(FORM, _sample("liushahe-hedao-zhili.yaml"), tmp_path_factory.mktemp("target-medium"))
 
 
 def _row(rows, label: str):
@@ -144,7 +146,7 @@ def test_official_order_and_partial_weights(tmp_path: Path) -> None:
         {"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "新建工程", "指标值": "≥12处", "分值": 20},
     ]
     result, _ = run(make(data))
-    files = _render(result, tmp_path)
+    files = render_form(FORM, result, tmp_path)
     rows = docx_rows(files["docx"])
     first = rows.index(_row(rows, "一级指标")) + 1
     assert [c.text for c in docx_column(rows, 3, first)] == ["新建工程", "合格率", "受益人口", "满意度"]
@@ -181,7 +183,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
     data["年度总体目标"] = "第一行 & <b>\n=SUM(A1)"
     data["绩效指标"][0]["三级指标"] = "=SUM(A1)"
     result, _ = run(make(data))
-    files = _render(result, tmp_path)
+    files = render_form(FORM, result, tmp_path)
     rows = docx_rows(files["docx"])
     assert _after(_row(rows, "项目名称"), "项目名称") == HOSTILE
     xml = zipfile.ZipFile(files["docx"]).read("word/document.xml").decode()
@@ -199,7 +201,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
 
 def test_renders_identically_twice(tmp_path: Path) -> None:
     result = _sample(EXAMPLE.name)
-    a = _render(result, tmp_path / "a")
-    b = _render(result, tmp_path / "b")
+    a = render_form(FORM, result, tmp_path / "a")
+    b = render_form(FORM, result, tmp_path / "b")
     for fmt in ("docx", "xlsx"):
         assert a[fmt].read_bytes() == b[fmt].read_bytes()

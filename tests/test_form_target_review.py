@@ -9,27 +9,19 @@ from typing import Any
 import pytest
 
 from docgen.forms import find_form
-from docgen.output import render_project_form
 from docgen.pipeline import run_file
-from docgen.rules.context import ProjectResult
 
 from .conftest import EXAMPLE, SAMPLES, base_project, make, run
-from .formcheck import TcInfo, docx_rows, docx_text, xlsx_find, xlsx_merged_at, xlsx_sheet
+from .formcheck import TcInfo, docx_rows, docx_text, render_form, xlsx_find, xlsx_merged_at, xlsx_sheet
 
 FORM = find_form("target-review")
 RENJU = SAMPLES / "renju-huanjing-guanhu.yaml"
 
 
-def _render(result: ProjectResult, out: Path) -> dict[str, Path]:
-    assert FORM is not None
-    docx, xlsx = render_project_form(result, FORM, ("docx", "xlsx"), out)
-    return {"docx": docx, "xlsx": xlsx}
-
-
 def _sample(path: Path, out: Path) -> dict[str, Path]:
     result = run_file(path, str(path)).result
     assert result is not None
-    return _render(result, out)
+    return render_form(FORM, result, out)
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +119,7 @@ def _many_findings() -> dict[str, Any]:
 def test_findings_one_per_row(tmp_path: Path) -> None:
     result, _ = run(make(_many_findings()))
     assert result.review.conclusion == "不通过"
-    files = _render(result, tmp_path)
+    files = render_form(FORM, result, tmp_path)
     rows = docx_rows(files["docx"])
     found = _findings(rows)
     assert [[t for t, _ in r[:3]] for r in found] == [
@@ -152,7 +144,7 @@ def test_findings_one_per_row(tmp_path: Path) -> None:
 
 def test_hostile_text_stays_text(tmp_path: Path) -> None:
     result, _ = run(make(_many_findings()))
-    files = _render(result, tmp_path)
+    files = render_form(FORM, result, tmp_path)
     text = docx_text(files["docx"])
     assert 'A&B <审核> "=SUM(A1)"' in text and "=SUM(A1) & <目标>第二行，规模待定" in text
     xml = zipfile.ZipFile(files["docx"]).read("word/document.xml").decode()
@@ -164,7 +156,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
 
 def test_same_input_same_bytes(tmp_path: Path) -> None:
     result, _ = run(make(_many_findings()))
-    first = _render(result, tmp_path / "a")
-    second = _render(result, tmp_path / "b")
+    first = render_form(FORM, result, tmp_path / "a")
+    second = render_form(FORM, result, tmp_path / "b")
     for fmt in ("docx", "xlsx"):
         assert first[fmt].read_bytes() == second[fmt].read_bytes()

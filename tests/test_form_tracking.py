@@ -11,24 +11,27 @@ import pytest
 
 from docgen.formdata.tracking import alert_rules
 from docgen.forms import find_form
-from docgen.output import missing_data, render_project_form
+from docgen.output import missing_data
 from docgen.pipeline import run_file
 from docgen.profile import build_profile
 from docgen.rules.context import ProjectResult
 
 from .conftest import EXAMPLE, SAMPLES, base_project, make, run
-from .formcheck import docx_column, docx_rows, docx_text, vertical_groups, xlsx_find, xlsx_merged_at, xlsx_sheet
+from .formcheck import (
+    docx_column,
+    docx_rows,
+    docx_text,
+    render_form,
+    vertical_groups,
+    xlsx_find,
+    xlsx_merged_at,
+    xlsx_sheet,
+)
 
 FORM = find_form("tracking")
 HOSTILE = 'A&B <C> "=SUM(A1)"'
 COLUMNS = ["一级指标", "二级指标", "三级指标", "年度指标值", "应完成值", "执行情况", "完成率", "偏差率", "判定",
            "偏差及原因说明", "完成可能性"]
-
-
-def _render(result: ProjectResult, out: Path) -> dict[str, Path]:
-    assert FORM is not None
-    docx, xlsx = render_project_form(result, FORM, ("docx", "xlsx"), out)
-    return {"docx": docx, "xlsx": xlsx}
 
 
 def _sample(name: str, as_of: date | None = None) -> ProjectResult:
@@ -39,13 +42,13 @@ def _sample(name: str, as_of: date | None = None) -> ProjectResult:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return _render(_sample(EXAMPLE.name), tmp_path_factory.mktemp("tracking"))
+    return render_form(FORM, _sample(EXAMPLE.name), tmp_path_factory.mktemp("tracking"))
 
 
 @pytest.fixture(scope="module")
 def late(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The 村卫生室 sample: two snapshots (the 8-31 one is current), red lights, a violation."""
-    return _render(_sample("cunweishengshi-biaozhunhua.yaml"), tmp_path_factory.mktemp("tracking-late"))
+    return render_form(FORM, _sample("cunweishengshi-biaozhunhua.yaml"), tmp_path_factory.mktemp("tracking-late"))
 
 
 def _row(rows, label: str):
@@ -145,7 +148,7 @@ def test_latest_snapshot_and_red_project(late: dict[str, Path]) -> None:
 
 
 def test_as_of_picks_the_earlier_snapshot(tmp_path: Path) -> None:
-    files = _render(_sample("cunweishengshi-biaozhunhua.yaml", as_of=date(2024, 7, 15)), tmp_path)
+    files = render_form(FORM, _sample("cunweishengshi-biaozhunhua.yaml", as_of=date(2024, 7, 15)), tmp_path)
     text = docx_text(files["docx"])
     assert "（截至2024年6月30日）" in text
     rows = docx_rows(files["docx"])
@@ -205,7 +208,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
         "指标": {"新建工程": {"执行情况": "6处", "偏差原因": ["其他"], "原因说明": "=1+1"}},
     }]
     result, _ = run(make(data))
-    files = _render(result, tmp_path)
+    files = render_form(FORM, result, tmp_path)
     rows = docx_rows(files["docx"])
     assert _after(_row(rows, "项目名称"), "项目名称") == HOSTILE
     assert _after(_row(rows, "违规情况"), "违规情况") == '=HYPERLINK("x")'
@@ -221,7 +224,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
 
 def test_renders_identically_twice(tmp_path: Path) -> None:
     result = _sample(EXAMPLE.name)
-    a = _render(result, tmp_path / "a")
-    b = _render(result, tmp_path / "b")
+    a = render_form(FORM, result, tmp_path / "a")
+    b = render_form(FORM, result, tmp_path / "b")
     for fmt in ("docx", "xlsx"):
         assert a[fmt].read_bytes() == b[fmt].read_bytes()
