@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from .render.package import write_atomic
 from .render.xlsx import CompiledXlsx
 from .rules.context import ProjectResult
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# the templates shipped with docgen; DOCGEN_TEMPLATES points at another copy (a maintainer's, or a benchmark's)
+TEMPLATES = Path(os.environ.get("DOCGEN_TEMPLATES") or Path(__file__).resolve().parent.parent / "templates")
 FORMATS = ("docx", "xlsx")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
@@ -67,10 +69,16 @@ def missing_data(form: Form, result: ProjectResult) -> str | None:
     return None
 
 
-def render_bytes(form: Form, context: dict[str, Any], fmt: str, title: str) -> bytes:
+def render_bytes(form: Form, context: dict[str, Any], fmt: str, title: str,
+                 properties: dict[str, str] | None = None) -> bytes:
+    """One form in one format; ``properties`` are written as custom document properties."""
     if fmt == "docx":
-        return compiled_docx(form.docx_template()).render(context, title)
-    return compiled_xlsx(form.xlsx_template()).render(context, title)
+        return compiled_docx(form.docx_template()).render(context, title, properties)
+    return compiled_xlsx(form.xlsx_template()).render(context, title, properties)
+
+
+def template_path(form: Form, fmt: str) -> Path:
+    return TEMPLATES / fmt / (form.docx_template() if fmt == "docx" else form.xlsx_template())
 
 
 def render_project_form(result: ProjectResult, form: Form, formats: tuple[str, ...], outdir: Path) -> list[Path]:

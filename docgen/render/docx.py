@@ -17,7 +17,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Template
 
 from .env import VMERGE, make_env
-from .package import core_properties, write_zip
+from .package import core_properties, with_custom_properties, write_zip
 
 DOCUMENT = "word/document.xml"
 # CT_TcPr child order (ECMA-376 §17.4.70): vMerge must come before tcBorders, shd, vAlign …
@@ -61,7 +61,8 @@ class CompiledDocx:
             xml = apply_vmerges(xml)
         return xml
 
-    def render(self, context: dict[str, Any], title: str) -> bytes:
+    def render(self, context: dict[str, Any], title: str, properties: dict[str, str] | None = None) -> bytes:
+        """The document's bytes; ``properties`` become custom document properties (provenance)."""
         body = self.render_xml(context)
         body = re.sub(r"^<\?xml[^>]*\?>\s*", "", body)
         document = (self._head + body + self._tail).encode("utf-8")
@@ -72,7 +73,7 @@ class CompiledDocx:
             elif name == "docProps/core.xml":
                 data = core_properties(title)
             parts.append((name, data))
-        return write_zip(parts)
+        return write_zip(with_custom_properties(parts, properties))
 
 
 _MARKER = re.compile(r"<!--" + re.escape(VMERGE) + r" (restart|continue)-->")

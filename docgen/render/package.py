@@ -84,3 +84,47 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+CUSTOM = "docProps/custom.xml"
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def custom_properties(properties: dict[str, str]) -> bytes:
+    """docProps/custom.xml: provenance (data hash, template hash, docgen version) as text properties."""
+    items = "".join(
+        f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name)}"><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
+        for pid, (name, value) in enumerate(sorted(properties.items()), start=2)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"{items}</Properties>"
+    ).encode("utf-8")
+
+
+def with_custom_properties(parts: list[tuple[str, bytes]], properties: dict[str, str] | None) -> list[tuple[str, bytes]]:
+    """Add (or replace) docProps/custom.xml, registering it in [Content_Types].xml and _rels/.rels."""
+    if not properties:
+        return parts
+    names = [n for n, _ in parts]
+    out = []
+    for name, data in parts:
+        if name == CUSTOM:
+            continue
+        if name == "[Content_Types].xml" and b"/docProps/custom.xml" not in data:
+            data = data.replace(
+                b"</Types>", f'<Override PartName="/{CUSTOM}" ContentType="{_CUSTOM_TYPE}"/></Types>'.encode()
+            )
+        elif name == "_rels/.rels" and CUSTOM.encode() not in data:
+            data = data.replace(
+                b"</Relationships>",
+                f'<Relationship Id="rIdDocgenCustom" Type="{_CUSTOM_REL}" Target="{CUSTOM}"/></Relationships>'.encode(),
+            )
+        out.append((name, data))
+    position = names.index("docProps/core.xml") + 1 if "docProps/core.xml" in names else len(out)
+    out.insert(min(position, len(out)), (CUSTOM, custom_properties(properties)))
+    return out

@@ -22,6 +22,7 @@ from zipfile import ZIP_DEFLATED
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles.stylesheet import write_stylesheet as _write_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
@@ -123,7 +124,8 @@ class CompiledXlsx:
         wb = load_workbook(path)
         self._pickled = pickle.dumps(wb, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def render(self, context: dict[str, Any], title: str) -> bytes:
+    def render(self, context: dict[str, Any], title: str, properties: dict[str, str] | None = None) -> bytes:
+        """The workbook's bytes; ``properties`` become custom document properties (provenance)."""
         wb = pickle.loads(self._pickled)
         for ws in wb.worksheets:
             _fill_sheet(ws, context)
@@ -131,6 +133,8 @@ class CompiledXlsx:
         wb.properties.title = title
         wb.properties.creator = wb.properties.lastModifiedBy = "docgen"
         wb.properties.created = wb.properties.modified = FIXED_DATETIME
+        for name, value in sorted((properties or {}).items()):
+            wb.custom_doc_props.append(StringProperty(name=name, value=value))
         buf = io.BytesIO()
         with FixedTimeZipFile(buf, "w", ZIP_DEFLATED, allowZip64=True) as archive:
             excel.write_stylesheet = _cached_stylesheet  # only while docgen writes its own workbook
