@@ -3,8 +3,8 @@
 Run: .venv/bin/python bench/render.py [N]   (default 300 generated projects, form ``monitor``)
 Naive DOCX = DocxTemplate(path) + render(ctx, autoescape=True) + save, per document.
 Naive XLSX = load_workbook(path) + the same filling logic through openpyxl's own API (ws.merge_cells for the
-groups) + save, per workbook. docgen instead unpickles a template loaded once, merges without openpyxl's
-edge re-formatting, and writes the package directly with fixed timestamps.
+groups) + save, per workbook. docgen instead compiles the template once (docgen/render/xlsxfast.py: rows,
+cells and merges read once, number-format styles prepared) and writes only the sheet rows per workbook.
 Prints ms per document for each and the ratios.
 """
 

@@ -13,7 +13,7 @@ from typing import Any
 from .forms import Form
 from .render.docx import CompiledDocx
 from .render.package import write_atomic
-from .render.xlsx import CompiledXlsx
+from .render.xlsxfast import CompiledXlsx
 from .rules.context import ProjectResult
 
 # the templates shipped with docgen; DOCGEN_TEMPLATES points at another copy (a maintainer's, or a benchmark's)

@@ -95,7 +95,8 @@ _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 def custom_properties(properties: dict[str, str]) -> bytes:
     """docProps/custom.xml: provenance (data hash, template hash, docgen version) as text properties."""
     items = "".join(
-        f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name)}"><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
+        f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name)}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
         for pid, (name, value) in enumerate(sorted(properties.items()), start=2)
     )
     return (
@@ -103,10 +104,12 @@ def custom_properties(properties: dict[str, str]) -> bytes:
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
         'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
         f"{items}</Properties>"
-    ).encode("utf-8")
+    ).encode()
 
 
-def with_custom_properties(parts: list[tuple[str, bytes]], properties: dict[str, str] | None) -> list[tuple[str, bytes]]:
+def with_custom_properties(
+    parts: list[tuple[str, bytes]], properties: dict[str, str] | None
+) -> list[tuple[str, bytes]]:
     """Add (or replace) docProps/custom.xml, registering it in [Content_Types].xml and _rels/.rels."""
     if not properties:
         return parts

@@ -1,0 +1,374 @@
+"""XLSX rendering from a compiled template: the sheet XML is read once, each render writes only rows.
+
+The template is an ordinary workbook (made by tools/make_templates.py or edited in Excel/WPS).
+Compiling it reads every worksheet's rows, cells and merged ranges, and adds to the stylesheet a
+number-format variant of every style a placeholder cell uses. A render then expands the repeated
+rows, writes values as inline strings or numbers, merges groups, fits row heights to wrapped text,
+and zips the parts with fixed timestamps. It produces the same cells, formats and merges as the
+openpyxl filler in :mod:`docgen.render.xlsx` (tests compare the two) about five times faster.
+
+Supported in a template: values, styles, merged ranges, column widths, row heights, page setup —
+everything outside ``<sheetData>`` and ``<mergeCells>`` is copied as it is. Not supported: formulas
+or conditional formatting that refer to rows below a repeated row (they are not shifted).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from lxml import etree
+from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from ..present import Grouped, Num
+from .package import core_properties, with_custom_properties, write_zip
+from .xlsx import PLACEHOLDER, lookup
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_N = f"{{{NS}}}"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_REF = re.compile(r"([A-Z]+)(\d+)")
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+FORMATS = ("0", "0.00", "0%", "0.00%")  # the Excel formats present.Num values use (all built in)
+
+
+@dataclass
+class TemplateCell:
+    col: int
+    style: str | None
+    text: str | None  # a placeholder template (contains "{{"), else None
+    xml: str  # the original cell without its r attribute: ``<c s="3" t="inlineStr">…</c>`` minus r
+    static_text: str | None = None  # the text of a cell without placeholders (for row heights)
+
+
+@dataclass
+class TemplateRow:
+    index: int
+    attrs: dict[str, str]
+    cells: list[TemplateCell]
+    list_name: str | None = None  # set at render time when the row repeats
+
+
+@dataclass
+class Merge:
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+
+@dataclass
+class Sheet:
+    path: str
+    head: str  # XML before <sheetData>, with the dimension ref replaced by {dimension}
+    tail: str  # XML after </sheetData>, without <mergeCells>
+    rows: list[TemplateRow]
+    merges: list[Merge]
+    widths: dict[int, float] = field(default_factory=dict)
+
+
+@dataclass
+class StyleInfo:
+    font_size: float
+    wrap: bool
+
+
+def _text_of(cell: etree._Element, shared: list[str]) -> str | None:
+    kind = cell.get("t")
+    if kind == "s":
+        v = cell.find(f"{_N}v")
+        return shared[int(v.text)] if v is not None and v.text is not None else None
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(f"{_N}t"))
+    if kind == "str":
+        v = cell.find(f"{_N}v")
+        return v.text if v is not None else None
+    return None
+
+
+def _col_of(ref: str) -> tuple[int, int]:
+    m = _REF.fullmatch(ref)
+    if m is None:
+        raise ValueError(f"bad cell reference {ref!r}")
+    return column_index_from_string(m.group(1)), int(m.group(2))
+
+
+class CompiledXlsx:
+    """One XLSX template, compiled for fast rendering."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with zipfile.ZipFile(path) as zf:
+            self.parts = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+        parts = dict(self.parts)
+        shared = self._shared_strings(parts)
+        self.sheets = [self._compile_sheet(p, parts[p], shared) for p in self._sheet_paths(parts)]
+        used = {c.style or "0" for s in self.sheets for r in s.rows for c in r.cells if c.text is not None}
+        self.styles, self._style_xml, self._variants = self._compile_styles(parts, used)
+
+    # --- compile -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _shared_strings(parts: dict[str, bytes]) -> list[str]:
+        data = parts.get("xl/sharedStrings.xml")
+        if data is None:
+            return []
+        root = etree.fromstring(data)
+        return ["".join(t.text or "" for t in si.iter(f"{_N}t")) for si in root.findall(f"{_N}si")]
+
+    @staticmethod
+    def _sheet_paths(parts: dict[str, bytes]) -> list[str]:
+        workbook = etree.fromstring(parts["xl/workbook.xml"])
+        rels = etree.fromstring(parts["xl/_rels/workbook.xml.rels"])
+        targets = {r.get("Id"): r.get("Target") for r in rels}
+        paths = []
+        for sheet in workbook.iter(f"{_N}sheet"):
+            target = targets[sheet.get(f"{{{REL_NS}}}id")]
+            paths.append(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+        return paths
+
+    def _compile_styles(self, parts: dict[str, bytes], shared_cells: set[str]) -> tuple[
+            list[StyleInfo], bytes, dict[tuple[str, str], str]]:
+        root = etree.fromstring(parts["xl/styles.xml"])
+        fonts = [float(f.find(f"{_N}sz").get("val")) if f.find(f"{_N}sz") is not None else 11.0
+                 for f in root.find(f"{_N}fonts")]
+        xfs = root.find(f"{_N}cellXfs")
+        infos = []
+        for xf in xfs:
+            alignment = xf.find(f"{_N}alignment")
+            infos.append(StyleInfo(fonts[int(xf.get("fontId", "0"))],
+                                   alignment is not None and alignment.get("wrapText") in ("1", "true")))
+        variants: dict[tuple[str, str], str] = {}
+        for style in sorted(shared_cells, key=int):
+            base = xfs[int(style)]
+            for fmt in FORMATS:
+                fmt_id = BUILTIN_FORMATS_REVERSE.get(fmt)
+                if fmt_id is None:  # pragma: no cover - both formats are built in
+                    continue
+                new = etree.fromstring(etree.tostring(base))
+                new.set("numFmtId", str(fmt_id))
+                new.set("applyNumberFormat", "1")
+                xfs.append(new)
+                variants[(style, fmt)] = str(len(xfs) - 1)
+                infos.append(infos[int(style)])
+        xfs.set("count", str(len(xfs)))
+        return infos, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), variants
+
+    def _compile_sheet(self, path: str, data: bytes, shared: list[str]) -> Sheet:
+        text = data.decode("utf-8")
+        start = re.search(r"<sheetData\s*/>|<sheetData[^>]*>", text)
+        if start is None:
+            raise ValueError(f"{self.path}: {path} has no sheetData")
+        end = text.find("</sheetData>")
+        head = text[: start.start()]
+        tail = text[end + len("</sheetData>"):] if end >= 0 else text[start.end():]
+        head = re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="{dimension}"/>', head)
+        merges: list[Merge] = []
+        merge_block = re.search(r"<mergeCells[^>]*>.*?</mergeCells>", tail, re.DOTALL)
+        if merge_block:
+            for ref in re.findall(r'<mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"', merge_block.group(0)):
+                (c1, r1), (c2, r2) = _col_of(ref[0]), _col_of(ref[1])
+                merges.append(Merge(r1, c1, r2, c2))
+            tail = tail.replace(merge_block.group(0), "{merges}")
+        else:
+            tail = re.sub(r"(</sheetData>)?", "", tail, count=0)
+            position = re.search(r"<(phoneticPr|conditionalFormatting|dataValidations|hyperlinks|printOptions|"
+                                 r"pageMargins|pageSetup|headerFooter|drawing|legacyDrawing|tableParts|extLst)\b", tail)
+            at = position.start() if position else tail.rfind("</worksheet>")
+            tail = tail[:at] + "{merges}" + tail[at:]
+        widths: dict[int, float] = {}
+        for col in re.findall(r"<col\b[^>]*/>", head):
+            lo = int(re.search(r'min="(\d+)"', col).group(1))  # type: ignore[union-attr]
+            hi = int(re.search(r'max="(\d+)"', col).group(1))  # type: ignore[union-attr]
+            width = re.search(r'width="([\d.]+)"', col)
+            for c in range(lo, min(hi, 16384) + 1):
+                widths[c] = float(width.group(1)) if width else 8.43
+        rows: list[TemplateRow] = []
+        if end >= 0:
+            body = etree.fromstring(f'<sheetData xmlns="{NS}">'.encode() + text[start.end():end].encode("utf-8")
+                                    + b"</sheetData>")
+            for row in body.findall(f"{_N}row"):
+                index = int(row.get("r"))
+                attrs = {k: v for k, v in row.attrib.items() if k not in ("r", "spans")}
+                cells = []
+                for cell in row.findall(f"{_N}c"):
+                    col, _ = _col_of(cell.get("r"))
+                    value = _text_of(cell, shared)
+                    placeholder = value if value is not None and "{{" in value else None
+                    del cell.attrib["r"]
+                    xml = etree.tostring(cell, encoding="unicode").replace(f' xmlns="{NS}"', "")
+                    cells.append(TemplateCell(col, cell.get("s"), placeholder, xml,
+                                              value if placeholder is None else None))
+                rows.append(TemplateRow(index, attrs, cells))
+        return Sheet(path, head, tail, rows, merges, widths)
+
+    # --- render --------------------------------------------------------------------------------
+
+    def render(self, context: dict[str, Any], title: str, properties: dict[str, str] | None = None) -> bytes:
+        """The workbook's bytes; ``properties`` become custom document properties (provenance)."""
+        rendered = {s.path: self._render_sheet(s, context).encode("utf-8") for s in self.sheets}
+        parts = []
+        for name, data in self.parts:
+            if name in rendered:
+                data = rendered[name]
+            elif name == "xl/styles.xml":
+                data = self._style_xml
+            elif name == "docProps/core.xml":
+                data = core_properties(title)
+            elif name == "xl/calcChain.xml":
+                continue
+            parts.append((name, data))
+        return write_zip(with_custom_properties(parts, properties))
+
+    def _cell(self, ref: str, cell: TemplateCell, value: Any) -> str:
+        style = cell.style
+        attr = f' s="{style}"' if style is not None else ""
+        if isinstance(value, Num):
+            if value.value is not None:
+                variant = self._variants.get((style or "0", value.fmt))
+                if variant is not None:
+                    return f'<c r="{ref}" s="{variant}"><v>{_number(value.value)}</v></c>'
+            value = str(value)
+        if value is None or value == "":
+            return f'<c r="{ref}"{attr}/>'
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        if isinstance(value, int):
+            return f'<c r="{ref}"{attr}><v>{value}</v></c>'
+        text = escape(_ILLEGAL.sub("", str(value)))
+        return f'<c r="{ref}"{attr} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+    def _value(self, template: str, scope: dict[str, Any]) -> Any:
+        whole = PLACEHOLDER.fullmatch(template.strip())
+        if whole:
+            return lookup(scope, whole.group(1))
+        return PLACEHOLDER.sub(lambda m: str(lookup(scope, m.group(1)) or ""), template)
+
+    def _render_sheet(self, sheet: Sheet, context: dict[str, Any]) -> str:
+        out_rows: list[tuple[int, dict[str, str], list[str], float]] = []  # index, attrs, cells xml, height needed
+        new_merges: list[Merge] = []
+        starts: dict[int, tuple[int, int]] = {}  # template row → (first new row, last new row)
+        shift = 0
+        single_row_merges = {}
+        for m in sheet.merges:
+            if m.min_row == m.max_row:
+                single_row_merges.setdefault(m.min_row, []).append(m)
+        for row in sheet.rows:
+            name = self._repeat_name(row, context)
+            items: list[Any] = context[name] if name is not None else [None]
+            count = max(len(items), 1)
+            first = row.index + shift
+            starts[row.index] = (first, first + count - 1)
+            wide_cells = {m.min_col: m for m in single_row_merges.get(row.index, [])}
+            tall = {m.min_col for m in sheet.merges if m.min_row == row.index and m.max_row > m.min_row}
+            for k in range(count):
+                index = first + k
+                scope = context if name is None or not items else {**context, name: items[k]}
+                cells: list[str] = []
+                need = 0.0
+                for cell in row.cells:
+                    ref = f"{get_column_letter(cell.col)}{index}"
+                    if cell.text is None:
+                        cells.append(_with_ref(cell.xml, ref))
+                        if cell.static_text and cell.col not in tall:
+                            need = max(need, self._height_for(sheet, cell, cell.static_text, wide_cells.get(cell.col)))
+                        continue
+                    value = self._value(cell.text, scope) if (name is None or items) else None
+                    if isinstance(value, Grouped):
+                        if not value.first:
+                            value = None  # covered by its group's merge
+                        elif value.span > 1:
+                            new_merges.append(Merge(index, cell.col, index + value.span - 1, cell.col))
+                            cells.append(self._cell(ref, cell, value))
+                            continue  # a label over several rows: they share its height
+                    cells.append(self._cell(ref, cell, value))
+                    if cell.col not in tall:
+                        need = max(need, self._height_for(sheet, cell, value, wide_cells.get(cell.col)))
+                out_rows.append((index, row.attrs, cells, need))
+            if name is not None:
+                for m in single_row_merges.get(row.index, []):
+                    new_merges.extend(Merge(first + k, m.min_col, first + k, m.max_col) for k in range(1, count))
+            shift += count - 1
+
+        def start_of(r: int) -> int:
+            return starts[r][0] if r in starts else r + _shift_before(starts, r)
+
+        def end_of(r: int) -> int:
+            return starts[r][1] if r in starts else r + _shift_before(starts, r)
+
+        merges = [Merge(start_of(m.min_row), m.min_col, end_of(m.max_row) if m.max_row != m.min_row
+                        else start_of(m.max_row), m.max_col) for m in sheet.merges] + new_merges
+        body = []
+        for index, attrs, cells, need in out_rows:
+            row_attrs = dict(attrs)
+            current = float(row_attrs.get("ht", "15"))
+            if need > current:
+                row_attrs["ht"] = f"{round(need, 1):g}"
+                row_attrs["customHeight"] = "1"
+            attr_text = "".join(f' {k}="{v}"' for k, v in row_attrs.items())
+            body.append(f'<row r="{index}"{attr_text}>{"".join(cells)}</row>')
+        last_row = out_rows[-1][0] if out_rows else 1
+        last_col = max((c.col for r in sheet.rows for c in r.cells), default=1)
+        merge_xml = "".join(
+            f'<mergeCell ref="{get_column_letter(m.min_col)}{m.min_row}:{get_column_letter(m.max_col)}{m.max_row}"/>'
+            for m in merges
+        )
+        merge_block = f'<mergeCells count="{len(merges)}">{merge_xml}</mergeCells>' if merges else ""
+        head = sheet.head.replace("{dimension}", f"A1:{get_column_letter(last_col)}{last_row}")
+        return head + "<sheetData>" + "".join(body) + "</sheetData>" + sheet.tail.replace("{merges}", merge_block)
+
+    @staticmethod
+    def _repeat_name(row: TemplateRow, context: dict[str, Any]) -> str | None:
+        for cell in row.cells:
+            if cell.text is not None:
+                for expr in PLACEHOLDER.findall(cell.text):
+                    root = expr.split(".")[0]
+                    if isinstance(context.get(root), list):
+                        return root
+        return None
+
+    def _height_for(self, sheet: Sheet, cell: TemplateCell, value: Any, wide: Merge | None) -> float:
+        """Points a wrapped text needs: lines (from characters and the merged width) × line height."""
+        if not isinstance(value, str) or (len(value) <= 3 and "\n" not in value):
+            return 0.0
+        info = self.styles[int(cell.style or 0)]
+        if not info.wrap:
+            return 0.0
+        last = wide.max_col if wide is not None else cell.col
+        width = sum(sheet.widths.get(c, 8.43) for c in range(cell.col, last + 1))
+        units = max(width - 1, 1)
+        lines = 0
+        for para in value.split("\n"):
+            used = (len(para) + 0.8 * len(_WIDE.findall(para))) * info.font_size / 11
+            lines += max(1, math.ceil(used / units))
+        return lines * info.font_size * 1.4 + 4
+
+
+def _shift_before(starts: dict[int, tuple[int, int]], row: int) -> int:
+    """Rows inserted above template row ``row`` (a row that was not itself rendered, e.g. an empty one)."""
+    total = 0
+    for template_row, (_first, last) in starts.items():
+        if template_row < row:
+            total = (last - template_row)
+    return total
+
+
+def _with_ref(xml: str, ref: str) -> str:
+    """A template cell's XML with its new reference."""
+    if xml.startswith("<c "):
+        return f'<c r="{ref}" ' + xml[3:]
+    if xml.startswith("<c>"):
+        return f'<c r="{ref}">' + xml[3:]
+    return f'<c r="{ref}"/>'
+
+
+def _number(value: Decimal) -> str:
+    return format(value, "f")
