@@ -16,7 +16,7 @@ from rich.table import Table
 from . import __version__, clickzh
 from .errors import DocgenError, Level
 from .forms import FORMS, Form, find_form
-from .output import FORMATS, missing_data, render_aggregates, render_project_form
+from .output import FORMATS, missing_aggregate_data, missing_data, render_aggregates, render_project_form
 from .pipeline import IGNORE_MARKER, Outcome, project_files, run_file, skipped_dirs
 from .present import cn_date, pct_text, result_json, trimmed
 from .profile import builtin_profiles
@@ -228,6 +228,10 @@ def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, p
         if not results:
             click.echo("没有可用的项目数据，未生成汇总表。", err=True)
             sys.exit(1)
+        reason = missing_aggregate_data(form, results)
+        if reason:
+            click.echo(f"{path}: 提示：跳过“{form.short_title}”：{reason}。", err=True)
+            sys.exit(1 if failed else 0)
         for written in render_aggregates(results, form, formats, outdir):
             click.echo(f"已生成 {written}")
     else:

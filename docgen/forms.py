@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -72,6 +73,18 @@ def find_form(key: str) -> Form | None:
     """A form by id or by its Chinese title (the short title before the bracket also works)."""
     key = key.strip()
     for form in FORMS:
-        if key in (form.id, form.title, form.short_title):
+        annex = re.search(r"（(表\d|附件\d)", form.title)
+        names = {form.id, form.title, form.short_title, *ALIASES.get(form.id, ())}
+        if key in names or (annex is not None and key == annex.group(1)):
             return form
     return None
+
+
+# titles printed on the forms that differ from the registry's (表1 is printed as the national 申报表)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "target": ("项目支出绩效目标申报表",),
+    "self-eval": ("自评表",),
+    "pre-assessment": ("事前绩效评估评分表",),
+    "target-review": ("绩效目标审核意见表",),
+    "coverage": ("绩效监控覆盖情况表",),
+}

@@ -106,13 +106,25 @@ def render_aggregate(results: list[ProjectResult], form: Form, formats: tuple[st
     return written
 
 
+def missing_aggregate_data(form: Form, results: list[ProjectResult]) -> str | None:
+    """Why an aggregate form has nothing to show (None when it has)."""
+    if not results:
+        return "没有可用的项目数据"
+    if form.id == "summary" and not any(r.in_scope for r in results):
+        return "没有纳入绩效跟踪范围的项目（年初预算20万元以上或上年未完工）"
+    return None
+
+
 def render_aggregates(results: list[ProjectResult], form: Form, formats: tuple[str, ...], outdir: Path) -> list[Path]:
-    """The whole set, and for 表4 also one file per 主管部门."""
+    """The whole set, and for 表4 also one file per 主管部门 (that has projects in scope)."""
+    if missing_aggregate_data(form, results):
+        return []
     written = render_aggregate(results, form, formats, outdir)
     if form.id == "summary":
         departments = sorted({r.project.department for r in results})
         if len(departments) > 1:
             for dept in departments:
                 members = [r for r in results if r.project.department == dept]
-                written += render_aggregate(members, form, formats, outdir, dept)
+                if not missing_aggregate_data(form, members):
+                    written += render_aggregate(members, form, formats, outdir, dept)
     return written

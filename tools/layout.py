@@ -70,6 +70,7 @@ class Layout:
     label_width: float = 0  # unused, reserved
     subtitle: str = ""  # a centred line under the title, e.g. （{{ 年度 }}年度）
     row_heights: dict[int, float] = field(default_factory=dict)  # XLSX: table row index → height (pt)
+    header_rows: int = 0  # table rows from the top repeated on every printed page (Word and Excel)
 
 
 def placeholder(expr: str) -> str:
@@ -227,6 +228,10 @@ def emit_docx(layout: Layout) -> bytes:
             if slot is not None and slot[0].through and slot[2]:
                 _vmerge_continue(table.cell(index, col))
     rows = [table.rows[i]._tr for i, _ in repeats]
+    for tr in rows:  # a repeated row is never split across two pages
+        tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for i in range(layout.header_rows):  # the column headings are printed again on every page
+        table.rows[i]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for (_, rep), tr in zip(repeats, rows, strict=True):
         _wrap_loop(tr, rep.name)
     for note in layout.notes:
@@ -324,7 +329,8 @@ def emit_xlsx(layout: Layout) -> bytes:
     ws.title = layout.title[:31]
     ncols = len(layout.widths)
     for i, w in enumerate(layout.widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = round(w * 4.2, 1)  # ≈ characters per cm
+        # wrap as Word does: the width left after the cell margins, in Excel units (≈ 1.65 per 9 pt CJK character)
+        ws.column_dimensions[get_column_letter(i)].width = round(max(2.0, (w - 0.38) * 5.2), 1)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -351,6 +357,8 @@ def emit_xlsx(layout: Layout) -> bytes:
         _xlsx_line(ws, r, left, right, half, ncols)
         r += 1
     first_table_row = r
+    if layout.header_rows:
+        ws.print_title_rows = f"{first_table_row}:{first_table_row + layout.header_rows - 1}"
     grid = _occupancy(layout)
     for r_i, row in enumerate(layout.rows):
         repeat = row if isinstance(row, Repeat) else None

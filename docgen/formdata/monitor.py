@@ -44,6 +44,14 @@ def funding_rows(result: ProjectResult, snap: SnapshotResult) -> dict[str, dict[
     return out
 
 
+def _remark(entry: Any) -> str:
+    """备注: why the target may not be met (原因说明) and anything else the unit noted (备注)."""
+    if entry is None:
+        return ""
+    parts = [t.strip() for t in (entry.cause_note, entry.remark) if t and t.strip()]
+    return "；".join(dict.fromkeys(parts))
+
+
 def indicator_rows(snap: SnapshotResult) -> list[dict[str, Any]]:
     progress = sort_by_indicator(snap.indicators, lambda p: p.indicator)
     rows = []
@@ -55,7 +63,7 @@ def indicator_rows(snap: SnapshotResult) -> list[dict[str, Any]]:
             "执行情况": e.actual.text if e else "",
             "全年预计": e.forecast.text if e and e.forecast else "",
             "改进措施": (e.measures or "") if e else "",
-            "备注": ((e.remark or e.cause_note or "") if e else ""),
+            "备注": _remark(e),
         }
         causes = set(e.causes) if e else set()
         for cause in DEVIATION_CAUSES:

@@ -60,6 +60,14 @@ def _row(no: str, dept: str, name: str, unit: str, initial: Decimal, budget: Dec
     }
 
 
+def _period(dates: list[Any]) -> str:
+    """The data date(s) of the rows: one date, or the earliest to the latest when projects differ."""
+    if not dates:
+        return ""
+    first, last = min(dates), max(dates)
+    return cn_date(last) if first == last else f"{cn_date(first)}至{cn_date(last)}（各项目最近一次监控）"
+
+
 def build(results: list[ProjectResult], scope: str = "") -> dict[str, Any]:
     """``results`` are every project of the set; out-of-scope ones are left out (000: ≥ 20 万元 or unfinished)."""
     included = [r for r in results if r.in_scope]
@@ -103,7 +111,7 @@ def build(results: list[ProjectResult], scope: str = "") -> dict[str, Any]:
         "地区": profile.region if profile else "",
         "填报单位": unit,
         "范围": scope or "全部项目",
-        "截止日期": cn_date(max(dates)) if dates else "",
+        "截止日期": _period(dates),
         "项目": rows,
         "项目数": str(number),
     }

@@ -339,6 +339,8 @@ class CompiledXlsx:
         """Points a wrapped text needs: lines (from characters and the merged width) × line height."""
         if not isinstance(value, str) or (len(value) <= 3 and "\n" not in value):
             return 0.0
+        if isinstance(value, Num) and value.value is not None:
+            return 0.0  # written as a number: numbers do not wrap
         info = self.styles[int(cell.style or 0)]
         if not info.wrap:
             return 0.0
