@@ -174,7 +174,7 @@ def emit_docx(layout: Layout) -> bytes:
         section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(1.5 if layout.landscape else 2.0))
-    section.top_margin = section.bottom_margin = Cm(1.2 if layout.landscape else 1.8)
+    section.top_margin = section.bottom_margin = Cm(1.0 if layout.landscape else 1.8)
     text_width = (section.page_width - section.left_margin - section.right_margin) / 360000
     normal = doc.styles["Normal"]
     normal.font.name = SONG
