@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__, clickzh
@@ -266,6 +268,125 @@ def forms(ids: bool) -> None:
     for f in FORMS:
         t.add_row(f.id, f.title, f.scope, f.sources, "Word、Excel" if f.renderable and f.tabular else "尚未提供")
     _console().print(t)
+
+
+class FormsParam(click.ParamType):
+    """One or more forms: ``--forms monitor --forms target`` or ``--forms monitor,target``."""
+
+    name = "表单"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> list[Form]:
+        if isinstance(value, list):
+            return value
+        forms = []
+        for part in str(value).replace("，", ",").split(","):
+            if part.strip():
+                form = FormParam().convert(part.strip(), param, ctx)
+                if not form.tabular:
+                    self.fail(f"表单“{form.id}”是报告，docgen build 暂不生成", param, ctx)
+                forms.append(form)
+        return forms
+
+
+@cli.command(**COMMAND)
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="目录")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="输出目录（必填；其中 .docgen/manifest.sqlite 记录每份文件由哪些输入生成）。")
+@click.option("--jobs", "-j", type=int, default=None, metavar="N", help="同时生成的进程数（默认为 CPU 核数）。")
+@click.option("--force", is_flag=True, help="全部重新生成，不论是否已是最新。")
+@click.option("--forms", "forms", type=FormsParam(), multiple=True,
+              help="只生成这些表单（编号或中文名称，可重复或用逗号分隔；默认全部表单和汇总表）。")
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "all"]), default="all", show_default=True,
+              help="输出格式。")
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, forms: tuple[list[Form], ...],
+          fmt: str) -> None:
+    """批量生成：目录中每个项目的每张适用表单，以及汇总表（表4 按主管部门及全部项目、监控覆盖情况表）。
+
+    只重新生成有变化的文件（数据、模板、配置、docgen 版本变化，或文件缺失、被改动），
+    删除已删除项目的文件，并在“输出目录/changes.md”中列出填写的数值有哪些变化。
+    开始前先检查模板；模板有错误时不生成。某个项目有错误时其余项目照常生成，退出码为 1。
+    """
+    from .builder import BuildOptions
+    from .builder import build as run_build
+    from .builder.report import print_report
+    from .templatecheck import TemplateError
+
+    if outdir is None:
+        raise click.UsageError("请用 -o 指定输出目录，例如 docgen build 项目目录 -o 输出目录")
+    if jobs is not None and jobs < 1:
+        raise click.BadParameter("进程数至少为 1", param_hint="--jobs")
+    chosen = [f for group in forms for f in group] or None
+    options = BuildOptions(source, outdir, jobs, force, chosen, FORMATS if fmt == "all" else (fmt,))
+    console = _console()
+    try:
+        with _ProgressBar(console) as progress:
+            result = run_build(options, progress)
+    except TemplateError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    print_report(console, result, outdir)
+    sys.exit(0 if result.ok else 1)
+
+
+class _ProgressBar:
+    """A rich progress bar on a terminal (nothing in a pipe or a file); started once the jobs are known."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.bar: Progress | None = None
+
+    def __enter__(self) -> Callable[[int], Callable[[], None]]:
+        def start(total: int) -> Callable[[], None]:
+            if not self.console.is_terminal:
+                return lambda: None
+            self.bar = Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                console=self.console, transient=True)
+            self.bar.start()
+            task = self.bar.add_task("", total=total)
+            return lambda: self.bar.advance(task) if self.bar else None
+
+        return start
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@cli.group(**COMMAND, subcommand_metavar="命令 [参数]…")
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def templates() -> None:
+    """模板相关的命令。"""
+
+
+@templates.command("check", **COMMAND)
+@click.option("--samples", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="用来核对变量的示例项目目录（默认为 samples/）。")
+@click.option("--forms", "forms", type=FormsParam(), multiple=True, help="只检查这些表单的模板。")
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def templates_check(samples: Path | None, forms: tuple[list[Form], ...]) -> None:
+    """检查全部 Word / Excel 模板：能否解析，用到哪些变量，数据中是否都有。
+
+    每个模板列出它用到的变量（如 资金.合计.执行率、指标[].三级指标，[] 表示逐行重复的列表）；
+    数据中没有的变量逐条列出：模板文件、位置（Word：表格/行/格；Excel：工作表!单元格）、标签和最接近的字段名。
+    有任何问题时退出码为 1。
+    """
+    from .templatecheck import SAMPLES, check_templates
+
+    chosen = [f for group in forms for f in group] or [f for f in FORMS if f.renderable and f.tabular]
+    reports = check_templates(chosen, FORMATS, samples or SAMPLES)
+    problems = 0
+    for report in reports:
+        names = "、".join(report.variables)
+        click.echo(f"{report.file}（{report.form.id}）：{len(report.variables)} 个变量：{names}")
+        for note in report.notes:
+            click.echo(f"  {note}")
+        for problem in report.problems:
+            click.echo(f"  {problem}")
+        problems += len(report.problems)
+    status = "全部通过" if problems == 0 else f"{problems} 个问题"
+    click.echo(f"共检查 {len(reports)} 个模板：{status}。")
+    sys.exit(1 if problems else 0)
 
 
 def main() -> None:

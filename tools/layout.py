@@ -326,7 +326,7 @@ def _xlsx_line(ws, r: int, left: str, right: str, half: int, ncols: int) -> None
 def emit_xlsx(layout: Layout) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = layout.title[:31]
+    ws.title = re.sub(r"\{\{.*?\}\}", "", layout.title).strip()[:31] or layout.id  # a sheet name holds no placeholder
     ncols = len(layout.widths)
     for i, w in enumerate(layout.widths, start=1):
         # wrap as Word does: the width left after the cell margins, in Excel units (≈ 1.65 per 9 pt CJK character)

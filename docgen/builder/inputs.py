@@ -1,0 +1,86 @@
+"""What a build reads, hashed: project files, their profiles (docgen.yaml), templates, the docgen version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..errors import ConfigError
+from ..forms import Form
+from ..output import template_path
+from ..pipeline import project_files
+from ..profile import Profile, build_profile, find_config, load_config
+
+SCHEMA = 1  # the manifest's layout; raising it discards old manifests (as Sphinx does with its environment)
+
+
+def version_key() -> str:
+    """The docgen version and the manifest schema: a change rebuilds everything."""
+    return f"{__version__}+manifest{SCHEMA}"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def profile_hash(profile: Profile) -> str:
+    """Sorted JSON of every setting: a docgen.yaml override changes it, a comment does not."""
+    text = json.dumps(profile.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return sha256_bytes(text.encode("utf-8"))
+
+
+@dataclass
+class Source:
+    """One project file found under the build folder."""
+
+    key: str  # its path relative to the build folder, with "/" (the manifest's name for it)
+    path: Path
+    display: str
+    data_hash: str
+    profile: Profile | None
+    profile_hash: str
+    errors: list[str] = field(default_factory=list)  # a docgen.yaml that cannot be used
+
+
+def _profile(config: Path | None) -> tuple[Profile | None, str, list[str]]:
+    """Read a docgen.yaml afresh (not through profile_for's cache: a build must see an edit)."""
+    try:
+        profile = load_config(config) if config is not None else build_profile("national")
+    except ConfigError as exc:
+        return None, "", [str(d) for d in exc.diagnostics] or [str(exc)]
+    return profile, profile_hash(profile), []
+
+
+def scan(root: Path) -> list[Source]:
+    """Every project file under ``root`` (hidden and .docgen-ignore folders skipped), hashed."""
+    profiles: dict[Path | None, tuple[Profile | None, str, list[str]]] = {}
+    configs: dict[Path, Path | None] = {}
+    out = []
+    for path, display in project_files([root]):
+        folder = path.parent
+        if folder not in configs:
+            configs[folder] = find_config(path)
+        config = configs[folder]
+        if config not in profiles:
+            profiles[config] = _profile(config)
+        profile, phash, errors = profiles[config]
+        key = path.relative_to(root).as_posix()
+        out.append(Source(key, path, display, sha256_file(path), profile, phash, list(errors)))
+    return out
+
+
+def template_hashes(forms: list[Form], formats: tuple[str, ...]) -> dict[tuple[str, str], str]:
+    """sha256 of each template file by (form id, format)."""
+    out = {}
+    for form in forms:
+        for fmt in formats:
+            path = template_path(form, fmt)
+            out[(form.id, fmt)] = sha256_file(path) if path.is_file() else ""
+    return out

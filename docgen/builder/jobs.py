@@ -1,0 +1,213 @@
+"""What a worker process runs: read a project's name; render one project's stale forms; render the aggregates.
+
+Every function here takes and returns plain picklable data, writes files atomically and never
+raises for bad input or a broken template: a problem becomes a located message in the result.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__, output
+from ..errors import InputError, Level
+from ..forms import find_form
+from ..output import missing_data, render_bytes, template_path
+from ..pipeline import run_file
+from ..profile import Profile
+from ..project import load_project
+from ..render.package import write_atomic
+from ..rules.context import ProjectResult
+from ..templatecheck import display_path
+from .inputs import sha256_bytes, sha256_file
+from .manifest import pack_values
+from .values import flatten
+
+
+def init_worker(templates: str, parent: int) -> None:
+    """Each worker uses the build's template folder and compiles each template once (then from its cache).
+
+    A worker also ends when the build process is gone (``kill -9``): otherwise it would wait for work forever.
+    """
+    output.TEMPLATES = Path(templates)
+    output.compiled_docx.cache_clear()
+    output.compiled_xlsx.cache_clear()
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+@dataclass
+class Named:
+    key: str
+    name: str = ""
+    department: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+def read_name(key: str, path: Path, display: str) -> Named:
+    """A project's name and 主管部门 (they decide its output folder and file names)."""
+    try:
+        loaded = load_project(path, display)
+    except InputError as exc:
+        return Named(key, errors=[str(d) for d in exc.diagnostics] or [str(exc)])
+    except Exception as exc:  # a bug: report it against this file, go on with the others
+        return Named(key, errors=[f"{display}: docgen 内部错误：{type(exc).__name__}: {exc}"])
+    return Named(key, loaded.project.name, loaded.project.department)
+
+
+@dataclass
+class Written:
+    key: str  # the source key (a project's, or an aggregate's)
+    form: str
+    fmt: str
+    path: str  # relative to OUT
+    out_hash: str
+    size: int
+    mtime: int
+
+
+@dataclass
+class Done:
+    """A job's result: files written, forms skipped (with the reason), values, located failures."""
+
+    key: str
+    loaded: bool = False
+    written: list[Written] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    values: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (source key, form) → packed values
+    failures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Render:
+    """One form of one source to render in some formats, with the provenance its files carry."""
+
+    form: str
+    formats: list[str]
+    path_stem: str  # relative to OUT, without "-表名.fmt"
+    title: str
+    properties: dict[str, dict[str, str]]  # by format
+
+
+@dataclass
+class ProjectJob:
+    key: str
+    path: Path
+    display: str
+    data_hash: str
+    profile: Profile
+    renders: list[Render]
+
+
+def provenance(data_hash: str, template_hash: str, profile_hash: str) -> dict[str, str]:
+    """The custom document properties: stable values, so a rebuild of the same input is byte-identical."""
+    return {"docgen.数据哈希": data_hash, "docgen.模板哈希": template_hash, "docgen.配置哈希": profile_hash,
+            "docgen.版本": __version__}
+
+
+def _render_error(display: str, form_id: str, fmt: str, exc: Exception) -> str:
+    form = find_form(form_id)
+    where = display_path(template_path(form, fmt)) if form else form_id
+    return f"{display}: {where}: 生成失败：{type(exc).__name__}: {exc}"
+
+
+def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key: str, display: str,
+           done: Done) -> None:
+    form = find_form(form_id)
+    assert form is not None
+    for fmt in render.formats:
+        try:
+            data = render_bytes(form, context, fmt, render.title, render.properties[fmt])
+        except Exception as exc:
+            done.failures.append(_render_error(display, form_id, fmt, exc))
+            continue
+        rel = f"{render.path_stem}-{form.short_title}.{fmt}"
+        target = out / rel
+        write_atomic(target, data)
+        stat = target.stat()
+        done.written.append(Written(key, form_id, fmt, rel, sha256_bytes(data), stat.st_size, stat.st_mtime_ns))
+    done.values[(key, form_id)] = pack_values(flatten(context))
+
+
+def run_project(job: ProjectJob, out: Path) -> Done:
+    """Load and compute one project once, then render each of its stale forms."""
+    done = Done(job.key)
+    try:
+        if sha256_file(job.path) != job.data_hash:
+            done.failures.append(f"{job.display}: 文件在生成过程中被修改，本次未生成，请重新运行 docgen build")
+            return done
+        outcome = run_file(job.path, job.display, profile=job.profile)
+        if not outcome.ok or outcome.result is None:
+            done.failures = [str(d) for d in outcome.diagnostics if d.level is Level.ERROR]
+            done.failures = done.failures or [f"{job.display}: 数据有错误，未生成表单"]
+            return done
+        done.loaded = True
+        for render in job.renders:
+            form = find_form(render.form)
+            assert form is not None
+            reason = missing_data(form, outcome.result)
+            if reason:
+                done.skipped[render.form] = reason
+                continue
+            try:
+                context = form.build(outcome.result)
+            except Exception as exc:
+                done.failures.append(f"{job.display}: 计算“{form.short_title}”的内容失败：{type(exc).__name__}: {exc}")
+                continue
+            _write(out, render, render.form, context, job.key, job.display, done)
+    except Exception as exc:  # a bug in docgen: this project fails, the others go on
+        done.failures.append(f"{job.display}: docgen 内部错误：{type(exc).__name__}: {exc}")
+    return done
+
+
+@dataclass
+class AggregateRender:
+    key: str  # "汇总:全部项目"
+    form: str
+    scope: str  # a 主管部门, or "" for the whole set
+    members: list[str]  # source keys
+    render: Render
+
+
+@dataclass
+class AggregateJob:
+    members: list[tuple[str, Path, str, Profile]]  # (key, path, display, profile) of every member needed
+    renders: list[AggregateRender]
+
+
+def run_aggregates(job: AggregateJob, out: Path) -> Done:
+    """Load every member once, then build each stale aggregate over the members that loaded."""
+    done = Done("汇总")
+    results: dict[str, ProjectResult] = {}
+    for key, path, display, profile in job.members:
+        try:
+            outcome = run_file(path, display, profile=profile)
+        except Exception:  # reported by the project's own job
+            continue
+        if outcome.ok and outcome.result is not None:
+            results[key] = outcome.result
+    for item in job.renders:
+        members = [results[k] for k in item.members if k in results]
+        name = item.scope or "全部项目"
+        if not members:
+            done.failures.append(f"{name}: 没有可用的项目数据，未生成“{item.form}”")
+            continue
+        form = find_form(item.form)
+        assert form is not None
+        try:
+            context = form.build(members, item.scope)
+        except Exception as exc:
+            done.failures.append(f"{name}: 计算“{form.short_title}”的内容失败：{type(exc).__name__}: {exc}")
+            continue
+        _write(out, item.render, item.form, context, item.key, name, done)
+    done.loaded = True
+    return done

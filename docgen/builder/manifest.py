@@ -1,0 +1,181 @@
+"""The build's memory: an SQLite file in ``OUT/.docgen`` holding, per output, the hashes it was built from.
+
+Tables: ``outputs`` (one row per file written: its inputs' hashes, its own hash, size and mtime),
+``skips`` (a form a project could not fill, with the reason, so a no-op build need not load it),
+``sources`` (a project's name and 主管部门 for the data hash they were read from), ``vals`` (the
+filled values of each (source, form), for the what-changed report), ``checks`` (templates that
+passed ``templates check``). A row is written only after its file is in place; WAL mode with
+``synchronous=NORMAL`` survives ``kill -9`` (not a power cut, which only costs a rebuild).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from dataclasses import astuple, dataclass, fields
+from pathlib import Path
+
+from .inputs import SCHEMA
+
+FOLDER = ".docgen"
+FILENAME = "manifest.sqlite"
+
+_TABLES = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE outputs(path TEXT PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL, form TEXT NOT NULL,
+    fmt TEXT NOT NULL, data_hash TEXT NOT NULL, template_hash TEXT NOT NULL, profile_hash TEXT NOT NULL,
+    version TEXT NOT NULL, out_hash TEXT NOT NULL, out_size INTEGER NOT NULL, out_mtime INTEGER NOT NULL,
+    reason TEXT NOT NULL);
+CREATE INDEX outputs_source ON outputs(source);
+CREATE TABLE skips(source TEXT NOT NULL, form TEXT NOT NULL, reason TEXT NOT NULL, data_hash TEXT NOT NULL,
+    profile_hash TEXT NOT NULL, version TEXT NOT NULL, PRIMARY KEY(source, form));
+CREATE TABLE sources(source TEXT PRIMARY KEY, data_hash TEXT NOT NULL, version TEXT NOT NULL,
+    name TEXT NOT NULL, department TEXT NOT NULL);
+CREATE TABLE vals(source TEXT NOT NULL, form TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY(source, form));
+CREATE TABLE checks(template TEXT PRIMARY KEY, key TEXT NOT NULL);
+"""
+
+
+@dataclass
+class OutputRow:
+    path: str  # relative to OUT, with "/"
+    source: str  # a project's key, or an aggregate's ("汇总:全部项目")
+    kind: str  # "project" or "aggregate"
+    form: str
+    fmt: str
+    data_hash: str
+    template_hash: str
+    profile_hash: str
+    version: str
+    out_hash: str
+    out_size: int
+    out_mtime: int
+    reason: str  # why it was last rebuilt
+
+
+@dataclass
+class SkipRow:
+    reason: str
+    data_hash: str
+    profile_hash: str
+    version: str
+
+
+@dataclass
+class SourceRow:
+    data_hash: str
+    version: str
+    name: str
+    department: str
+
+
+class Manifest:
+    def __init__(self, out: Path) -> None:
+        folder = out / FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / FILENAME
+        try:
+            self.db = self._open()
+        except sqlite3.DatabaseError:  # not a database any more: start afresh (everything is rebuilt)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self.db = db
+            self._ensure_schema()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    @staticmethod
+    def exists(out: Path) -> bool:
+        return (out / FOLDER / FILENAME).is_file()
+
+    def _ensure_schema(self) -> None:
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        except sqlite3.OperationalError:  # no meta table: a new file
+            row = None
+        if row is not None and row[0] == str(SCHEMA):
+            return
+        tables = [r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            self.db.execute(f'DROP TABLE IF EXISTS "{table}"')
+        self.db.executescript(_TABLES)
+        self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+        self.db.commit()
+
+    # --- reading -------------------------------------------------------------------------------------
+
+    def outputs(self) -> list[OutputRow]:
+        names = ", ".join(f.name for f in fields(OutputRow))
+        return [OutputRow(*r) for r in self.db.execute(f"SELECT {names} FROM outputs ORDER BY path")]
+
+    def source_outputs(self, source: str) -> list[OutputRow]:
+        names = ", ".join(f.name for f in fields(OutputRow))
+        rows = self.db.execute(f"SELECT {names} FROM outputs WHERE source=? ORDER BY path", (source,))
+        return [OutputRow(*r) for r in rows]
+
+    def skips(self) -> dict[tuple[str, str], SkipRow]:
+        rows = self.db.execute("SELECT source, form, reason, data_hash, profile_hash, version FROM skips")
+        return {(r[0], r[1]): SkipRow(*r[2:]) for r in rows}
+
+    def sources(self) -> dict[str, SourceRow]:
+        rows = self.db.execute("SELECT source, data_hash, version, name, department FROM sources")
+        return {r[0]: SourceRow(*r[1:]) for r in rows}
+
+    def checks(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT template, key FROM checks").fetchall())
+
+    def values(self, source: str, form: str) -> dict[str, str] | None:
+        row = self.db.execute("SELECT data FROM vals WHERE source=? AND form=?", (source, form)).fetchone()
+        return None if row is None else json.loads(zlib.decompress(row[0]))
+
+    # --- writing (the caller commits) ----------------------------------------------------------------
+
+    def put_output(self, row: OutputRow) -> None:
+        marks = ", ".join("?" for _ in fields(OutputRow))
+        self.db.execute(f"INSERT OR REPLACE INTO outputs VALUES ({marks})", astuple(row))
+
+    def delete_output(self, path: str) -> None:
+        self.db.execute("DELETE FROM outputs WHERE path=?", (path,))
+
+    def put_skip(self, source: str, form: str, skip: SkipRow) -> None:
+        self.db.execute("INSERT OR REPLACE INTO skips VALUES (?, ?, ?, ?, ?, ?)", (source, form, *astuple(skip)))
+
+    def delete_skip(self, source: str, form: str) -> None:
+        self.db.execute("DELETE FROM skips WHERE source=? AND form=?", (source, form))
+
+    def put_source(self, source: str, row: SourceRow) -> None:
+        self.db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", (source, *astuple(row)))
+
+    def forget_source(self, source: str) -> None:
+        """A deleted project: its name, skips and values (its outputs are deleted one by one)."""
+        for table in ("sources", "skips", "vals"):
+            self.db.execute(f"DELETE FROM {table} WHERE source=?", (source,))
+
+    def put_values(self, source: str, form: str, values: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO vals VALUES (?, ?, ?)", (source, form, values))
+
+    def delete_values(self, source: str, form: str) -> None:
+        self.db.execute("DELETE FROM vals WHERE source=? AND form=?", (source, form))
+
+    def put_check(self, template: str, key: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO checks VALUES (?, ?)", (template, key))
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def pack_values(values: dict[str, str]) -> bytes:
+    return zlib.compress(json.dumps(values, ensure_ascii=False).encode("utf-8"), 1)

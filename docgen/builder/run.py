@@ -1,0 +1,241 @@
+"""Run a build: check templates, scan, plan, delete what is obsolete, render in a process pool, record.
+
+The main process alone writes the manifest, one commit per finished job, and only for files a
+worker has already put in place (atomically); so a build killed at any moment leaves no partial
+file, and the next build sees what is missing or unrecorded and completes it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import output
+from ..forms import FORMS, Form
+from ..output import FORMATS
+from ..templatecheck import SAMPLES
+from .check import check_before_build
+from .inputs import Source, scan, template_hashes, version_key
+from .jobs import AggregateJob, Done, Named, ProjectJob, init_worker, read_name, run_aggregates, run_project
+from .manifest import Manifest, OutputRow, SkipRow, SourceRow
+from .plan import AGGREGATES, NEW, Inputs, Plan, make_plan
+from .report import write_changes
+from .result import BuildResult
+from .values import diff
+
+TEMP_PREFIX = ".tmp-"  # write_atomic's temporary files
+
+
+@dataclass
+class BuildOptions:
+    source: Path
+    out: Path
+    jobs: int | None = None  # default: os.cpu_count()
+    force: bool = False
+    forms: list[Form] | None = None  # default: every renderable tabular form
+    formats: tuple[str, ...] = FORMATS
+    samples: Path = SAMPLES
+
+
+def clean_temporaries(out: Path) -> int:
+    """Remove what an interrupted build left: write_atomic's temporary files."""
+    count = 0
+    if out.is_dir():
+        for path in out.rglob(f"{TEMP_PREFIX}*"):
+            if path.is_file():
+                path.unlink(missing_ok=True)
+                count += 1
+    return count
+
+
+def _selected(options: BuildOptions) -> list[Form]:
+    forms = options.forms or [f for f in FORMS if f.renderable and f.tabular]
+    return [f for f in FORMS if f in forms]  # the registry's order
+
+
+class _Runner:
+    """Holds the manifest and the result while jobs finish."""
+
+    def __init__(self, options: BuildOptions, manifest: Manifest, inp: Inputs, plan: Plan, result: BuildResult):
+        self.options, self.manifest, self.inp, self.plan, self.result = options, manifest, inp, plan, result
+        self.sources = {s.key: s for s in inp.sources}
+
+    def delete(self, row: OutputRow) -> None:
+        """Delete an output file (unless another output of this build now owns its path) and its row."""
+        owner = self.plan.owner.get(row.path)
+        if owner is None or owner == row.source:
+            path = self.options.out / row.path
+            if path.exists():
+                path.unlink()
+                self.result.deleted.append(row.path)
+        self.manifest.delete_output(row.path)
+
+    def record(self, done: Done, forms: list[str], kind: str) -> None:
+        """A finished job: outputs, skips, values, obsolete files; one commit."""
+        res, plan = self.result, self.plan
+        if done.failures:
+            res.fail(done.key, done.failures)
+        written = {(w.key, w.form, w.fmt): w.path for w in done.written}
+        for w in done.written:
+            data, template, profile = plan.hashes[w.path]
+            reason = plan.reasons.get(w.path, NEW)
+            self.manifest.put_output(OutputRow(w.path, w.key, kind, w.form, w.fmt, data, template, profile,
+                                               self.inp.version, w.out_hash, w.size, w.mtime, reason))
+            res.built[w.path] = reason
+        for (key, form), packed in sorted(done.values.items()):
+            old = self.manifest.values(key, form)
+            if old is None:
+                res.first += 1
+            else:
+                changed = diff(old, json.loads(zlib.decompress(packed)))
+                if changed:
+                    res.changes[(key, form)] = changed
+            self.manifest.put_values(key, form, packed)
+        if kind == "project" and done.loaded:
+            src = self.sources[done.key]
+            for form, reason in done.skipped.items():
+                self.manifest.put_skip(done.key, form, SkipRow(reason, src.data_hash, src.profile_hash,
+                                                                self.inp.version))
+                self.manifest.delete_values(done.key, form)
+                res.skipped.append((src.display, form, reason))
+            for form in set(forms) - set(done.skipped):
+                self.manifest.delete_skip(done.key, form)
+            for row in self.manifest.source_outputs(done.key):
+                new = written.get((row.source, row.form, row.fmt))
+                if row.form in done.skipped or (new is not None and new != row.path):
+                    self.delete(row)
+        self.manifest.commit()
+
+
+def _pool(options: BuildOptions) -> Executor | None:
+    workers = options.jobs or os.cpu_count() or 1
+    if workers <= 1:
+        return None
+    setup = (str(output.TEMPLATES), os.getpid())
+    return ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=setup)
+
+
+def _read_names(pool: Executor | None, sources: list[Source]) -> Iterator[Named]:
+    args = [(s.key, s.path, s.display) for s in sources]
+    if pool is None or len(args) < 8:
+        yield from (read_name(*a) for a in args)
+        return
+    chunk = max(1, len(args) // 32)
+    yield from pool.map(read_name, *zip(*args, strict=True), chunksize=chunk)
+
+
+def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] | None = None) -> BuildResult:
+    """Run one build. ``progress(total)`` returns a function called once per finished job."""
+    output.compiled_docx.cache_clear()  # a template may have changed since this process last compiled it
+    output.compiled_xlsx.cache_clear()
+    forms = _selected(options)
+    out = options.out
+    version = version_key()
+    check_before_build(forms, options.formats, out, version, options.samples, options.force)
+    out.mkdir(parents=True, exist_ok=True)
+    result = BuildResult(cleaned=clean_temporaries(out))
+    manifest = Manifest(out)
+    pool: Executor | None = None
+    try:
+        sources = scan(options.source)
+        result.sources = len(sources)
+        known = manifest.sources()
+        names, failed, pool = _names(options, manifest, sources, known, version, result)
+        inp = Inputs(out, sources, names, failed,
+                     [f for f in forms if not f.aggregate], [f for f in forms if f.aggregate], options.formats,
+                     template_hashes(forms, options.formats), version, options.force, manifest.outputs(),
+                     manifest.skips(), set(known))
+        plan = make_plan(inp)
+        result.fresh, result.labels = plan.fresh, plan.labels
+        result.skipped += plan.skipped
+        if plan.failures:
+            result.fail(AGGREGATES, plan.failures)
+        runner = _Runner(options, manifest, inp, plan, result)
+        _forget(runner, plan)
+        if plan.jobs or plan.aggregate:
+            pool = pool or _pool(options)
+            _run_jobs(runner, pool, progress)
+        result.failures.sort()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        manifest.close()
+    write_changes(result, out)
+    return result
+
+
+def _names(options: BuildOptions, manifest: Manifest, sources: list[Source], known: dict[str, SourceRow],
+           version: str, result: BuildResult) -> tuple[dict[str, tuple[str, str]], set[str], Executor | None]:
+    """Each project's (项目名称, 主管部门): from the manifest while its data is unchanged, else read (in the pool).
+
+    Returns the names, the keys that cannot be built (unreadable profile or data) and the pool, if one was started.
+    """
+    failed = set()
+    for s in sources:
+        if s.profile is None:
+            failed.add(s.key)
+            result.fail(s.key, s.errors or [f"{s.display}: 配置文件有错误"])
+    by_key = {s.key: s for s in sources}
+    names = {k: (r.name, r.department) for k, r in known.items() if k in by_key}
+    stale = [s for s in sources if s.profile is not None and (
+        s.key not in known or known[s.key].data_hash != s.data_hash or known[s.key].version != version)]
+    pool = _pool(options) if stale else None
+    for named in _read_names(pool, stale):
+        if named.errors:
+            failed.add(named.key)
+            result.fail(named.key, named.errors)
+            continue
+        names[named.key] = (named.name, named.department)
+        manifest.put_source(named.key, SourceRow(by_key[named.key].data_hash, version, named.name, named.department))
+    manifest.commit()
+    return names, failed, pool
+
+
+def _forget(runner: _Runner, plan: Plan) -> None:
+    for row in plan.obsolete:
+        runner.delete(row)
+    for row in plan.refresh:
+        runner.manifest.put_output(row)
+    for key in plan.forgotten:
+        runner.manifest.forget_source(key)
+    runner.manifest.commit()
+
+
+def _run_jobs(runner: _Runner, pool: Executor | None,
+              progress: Callable[[int], Callable[[], None]] | None) -> None:
+    plan, out = runner.plan, runner.options.out
+    total = len(plan.jobs) + (1 if plan.aggregate else 0)
+    tasks: list[tuple[Callable[[], Done] | Future[Done], list[str], str, str]] = []
+    aggregate: AggregateJob | None = plan.aggregate
+    if aggregate is not None:  # first: it loads every member, the longest job
+        forms = sorted({r.form for r in aggregate.renders})
+        tasks.append((_call(pool, run_aggregates, aggregate, out), forms, "aggregate", AGGREGATES))
+    for job in plan.jobs:
+        tasks.append((_call(pool, run_project, job, out), [r.form for r in job.renders], "project", job.display))
+    tick = progress(total) if progress else (lambda: None)
+    if pool is None:
+        for task, forms, kind, _ in tasks:
+            runner.record(task(), forms, kind)  # type: ignore[operator]
+            tick()
+        return
+    meta = {id(t): (forms, kind, name) for t, forms, kind, name in tasks}
+    for future in as_completed([t for t, *_ in tasks]):  # type: ignore[misc]
+        forms, kind, name = meta[id(future)]
+        try:
+            done = future.result()
+        except Exception as exc:  # the worker died (out of memory, killed): report it, go on
+            done = Done(name, failures=[f"{name}: 生成进程意外退出（{type(exc).__name__}: {exc}），本项未生成"])
+        runner.record(done, forms, kind)
+        tick()
+
+
+def _call(pool: Executor | None, fn: Callable[[ProjectJob | AggregateJob, Path], Done],
+          job: ProjectJob | AggregateJob, out: Path) -> Callable[[], Done] | Future[Done]:
+    if pool is None:
+        return lambda: fn(job, out)
+    return pool.submit(fn, job, out)

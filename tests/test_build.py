@@ -1,0 +1,264 @@
+"""docgen build: what is rebuilt and why, deletions, failures, determinism, the what-changed report."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from docgen import output
+from docgen.builder import BuildOptions, build
+from docgen.builder.manifest import FILENAME, FOLDER
+from docgen.cli import cli
+from docgen.templatecheck import TemplateError
+
+from .conftest import EXAMPLE, SAMPLES
+
+MONITOR = "项目支出绩效监控情况表"
+PROJECTS = [EXAMPLE, SAMPLES / "chanong-jishu-peixun.yaml", SAMPLES / "xuesheng-yingyang-gaishan.yaml"]
+
+
+@pytest.fixture
+def src(tmp_path: Path) -> Path:
+    folder = tmp_path / "projects"
+    folder.mkdir()
+    for path in PROJECTS:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture
+def templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the templates that the test may change (DOCGEN_TEMPLATES in real use)."""
+    folder = tmp_path / "templates"
+    shutil.copytree(output.TEMPLATES, folder)
+    monkeypatch.setattr(output, "TEMPLATES", folder)
+    return folder
+
+
+def run(src: Path, out: Path, **options) -> object:
+    return build(BuildOptions(src, out, **{"jobs": 1, **options}))
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and FOLDER not in p.parts}
+
+
+def manifest_paths(out: Path) -> set[str]:
+    with sqlite3.connect(out / FOLDER / FILENAME) as db:
+        return {r[0] for r in db.execute("SELECT path FROM outputs")}
+
+
+def rewrite_zip(path: Path, part: str, change) -> None:
+    with zipfile.ZipFile(path) as zf:
+        parts = [(i, zf.read(i.filename)) for i in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts:
+            zf.writestr(info, change(data) if info.filename == part else data)
+
+
+def test_first_build_layout_then_noop(src: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run(src, out)
+    assert first.ok, first.failures
+    assert set(first.built.values()) == {"新增"}
+    written = files(out)
+    assert "勐海县水务局/2024年农村饮水安全巩固提升工程-项目支出绩效监控情况表.docx" in written
+    assert "汇总/全部项目-绩效跟踪情况汇总表.xlsx" in written
+    assert "汇总/勐海县水务局-绩效跟踪情况汇总表.docx" in written
+    assert "汇总/全部项目-绩效监控覆盖情况.docx" in written
+    assert manifest_paths(out) == set(written) - {"changes.md"}
+    assert any(form == "adjustment" for _, form, _ in first.skipped)  # recorded with its reason
+    again = run(src, out)
+    assert again.built == {} and again.deleted == [] and again.fresh == len(first.built)
+    assert len(again.skipped) == len(first.skipped)  # remembered, not re-derived by loading
+    assert files(out) == written
+
+
+def test_data_change_rebuilds_the_project_and_its_aggregates(src: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(src, out)
+    example = src / EXAMPLE.name
+    example.write_text(example.read_text(encoding="utf-8").replace(
+        "一般公共预算拨款: 126.00", "一般公共预算拨款: 136.00"), encoding="utf-8")
+    result = run(src, out)
+    assert result.ok
+    assert set(result.built.values()) == {"数据变化"}
+    own = {p for p in result.built if not p.startswith("汇总/")}
+    assert own and all("2024年农村饮水安全巩固提升工程" in p for p in own)
+    assert {p for p in result.built if p.startswith("汇总/")} == {
+        f"汇总/{stem}-{title}.{fmt}" for fmt in ("docx", "xlsx")
+        for stem, title in (("全部项目", "绩效跟踪情况汇总表"), ("勐海县水务局", "绩效跟踪情况汇总表"),
+                            ("全部项目", "绩效监控覆盖情况"))
+    }
+    lines = (out / "changes.md").read_text(encoding="utf-8")
+    assert "2024年农村饮水安全巩固提升工程 附件1 资金.合计.执行率 34.00% → 36.50%" in lines
+    assert "2024年农村饮水安全巩固提升工程 附件1 资金.合计.执行数 136.00 → 146.00" in lines
+
+
+def test_template_change_rebuilds_only_that_form_and_format(src: Path, tmp_path: Path, templates: Path) -> None:
+    out = tmp_path / "out"
+    run(src, out)
+    rewrite_zip(templates / "docx" / "monitor.docx", "docProps/core.xml",
+                lambda d: d.replace(b"</cp:core", b"<dc:description>x</dc:description></cp:core"))
+    result = run(src, out)
+    assert result.built and set(result.built.values()) == {"模板变化"}
+    assert all(p.endswith(f"-{MONITOR}.docx") for p in result.built)
+    assert len(result.built) == len(list(out.rglob(f"*-{MONITOR}.docx")))
+    assert result.changes == {}  # the filled values did not change
+
+
+def test_profile_change_rebuilds_everything_under_it(src: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run(src, out)
+    (src / "docgen.yaml").write_text("配置方案: national\n跟踪范围:\n  金额下限: 50\n", encoding="utf-8")
+    result = run(src, out)
+    assert set(result.built.values()) == {"配置变化"}
+    assert len(result.built) == len(first.built)
+    (src / "docgen.yaml").write_text("# 只改注释\n配置方案: national\n跟踪范围:\n  金额下限: 50\n", encoding="utf-8")
+    assert run(src, out).built == {}  # the profile's settings, not the file's bytes, are hashed
+
+
+def test_version_change_rebuilds_everything(src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    first = run(src, out)
+    monkeypatch.setattr("docgen.builder.run.version_key", lambda: "9.9.9+manifest1")
+    result = run(src, out)
+    assert set(result.built.values()) == {"版本变化"}
+    assert len(result.built) == len(first.built)
+
+
+def test_missing_or_edited_output_is_rebuilt_and_force(src: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run(src, out)
+    gone, edited = sorted(p for p in first.built if p.endswith(".xlsx") and not p.startswith("汇总"))[:2]
+    (out / gone).unlink()
+    (out / edited).write_bytes(b"not a workbook")
+    result = run(src, out)
+    assert result.built == {gone: "输出缺失", edited: "输出被改动"}
+    forced = run(src, out, force=True)
+    assert set(forced.built.values()) == {"强制"} and len(forced.built) == len(first.built)
+
+
+def test_deleted_and_renamed_projects(src: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(src, out)
+    (src / "chanong-jishu-peixun.yaml").unlink()
+    result = run(src, out)
+    own = [p for p in result.deleted if not p.startswith("汇总/")]
+    assert own and all("茶农" in p for p in own)
+    assert {p for p in result.deleted if p.startswith("汇总/")} == {  # its 主管部门 has no project left
+        f"汇总/勐海县农业农村局-绩效跟踪情况汇总表.{fmt}" for fmt in ("docx", "xlsx")}
+    assert not any(out.rglob("*茶农*")) and manifest_paths(out) == set(files(out)) - {"changes.md"}
+    assert "## 已删除的文件" in (out / "changes.md").read_text(encoding="utf-8")
+    example = src / EXAMPLE.name
+    example.write_text(example.read_text(encoding="utf-8").replace(
+        "项目名称: 2024年农村饮水安全巩固提升工程", "项目名称: 2024年农村饮水工程"), encoding="utf-8")
+    renamed = run(src, out)
+    assert all("2024年农村饮水安全巩固提升工程" in p for p in renamed.deleted if not p.startswith("汇总"))
+    assert any("2024年农村饮水工程-" in p for p in renamed.built)
+    assert not any(out.rglob("2024年农村饮水安全巩固提升工程-*"))
+
+
+def test_bad_project_is_reported_while_the_rest_build(src: Path, tmp_path: Path, runner) -> None:
+    shutil.copy(SAMPLES / "invalid" / "negative-amount.yaml", src / "negative-amount.yaml")
+    out = tmp_path / "out"
+    res = runner.invoke(cli, ["build", str(src), "-o", str(out), "--jobs", "2"])
+    assert res.exit_code == 1, res.output
+    assert "negative-amount.yaml:14: 资金.年初预算数.一般公共预算拨款: 金额不能为负数" in res.output
+    assert len(list(out.rglob(f"*-{MONITOR}.*"))) == 6  # three projects × two formats
+    assert "失败" in res.output
+
+
+def test_broken_template_refused(src: Path, tmp_path: Path, templates: Path, runner) -> None:
+    rewrite_zip(templates / "docx" / "monitor.docx", "word/document.xml",
+                lambda d: d.replace("r.三级指标".encode(), "r.三级指標".encode()))
+    out = tmp_path / "out"
+    res = runner.invoke(cli, ["build", str(src), "-o", str(out)])
+    assert res.exit_code == 1
+    assert "monitor.docx 表格1 第11行第4格: {{ r.三级指標 }}: 数据中没有“指标[].三级指標”，最接近“三级指标”" in res.output
+    assert "未开始生成" in res.output
+    assert not out.exists()
+    with pytest.raises(TemplateError):
+        run(src, out)
+
+
+def test_template_failing_at_render_is_one_failure(src: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    real = output.render_bytes
+
+    def broken(form, context, fmt, title, properties=None):
+        if form.id == "target" and fmt == "xlsx":
+            raise KeyError("坏占位")
+        return real(form, context, fmt, title, properties)
+
+    monkeypatch.setattr("docgen.builder.jobs.render_bytes", broken)
+    result = run(src, out)
+    assert not result.ok and len(result.failed) == 3
+    assert all("target.xlsx: 生成失败" in m for m in result.failures)
+    assert any(p.endswith("项目绩效目标表.docx") for p in result.built)
+    monkeypatch.undo()
+    again = run(src, out)
+    assert again.ok and set(again.built.values()) == {"新增"}
+    assert all(p.endswith("项目绩效目标表.xlsx") for p in again.built)
+
+
+def test_identical_bytes_across_builds_and_provenance(src: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    run(src, one)
+    build(BuildOptions(src, two, jobs=2))
+    assert files(one) == files(two)
+    docx = next(one.rglob(f"*-{MONITOR}.docx"))
+    with zipfile.ZipFile(docx) as zf:
+        custom = zf.read("docProps/custom.xml").decode("utf-8")
+    for name in ("docgen.数据哈希", "docgen.模板哈希", "docgen.配置哈希", "docgen.版本"):
+        assert name in custom
+
+
+def test_forms_and_format_options_limit_the_build(src: Path, tmp_path: Path, runner) -> None:
+    out = tmp_path / "out"
+    res = runner.invoke(cli, ["build", str(src), "-o", str(out), "--forms", "monitor,summary", "--format", "docx",
+                              "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    names = set(files(out)) - {"changes.md"}
+    assert names and all(n.endswith(".docx") for n in names)
+    assert all(MONITOR in n or "汇总表" in n for n in names)
+    run(src, out)  # a full build keeps those and adds the rest
+    assert names < set(files(out))
+
+
+def test_leftover_temporary_files_are_removed(src: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(src, out)
+    leftover = out / "勐海县水务局" / ".tmp-abc123.docx"
+    leftover.write_bytes(b"partial")
+    result = run(src, out)
+    assert result.cleaned == 1 and not leftover.exists()
+
+
+def test_two_files_of_the_same_project_do_not_overwrite_each_other(src: Path, tmp_path: Path) -> None:
+    shutil.copy(EXAMPLE, src / "copy.yaml")
+    out = tmp_path / "out"
+    result = run(src, out)
+    assert result.ok
+    folder = out / "勐海县水务局"
+    assert (folder / f"2024年农村饮水安全巩固提升工程-{MONITOR}.docx").is_file()  # "copy.yaml" sorts first
+    assert (folder / f"2024年农村饮水安全巩固提升工程（example-project）-{MONITOR}.docx").is_file()
+    assert run(src, out).built == {}
+
+
+def test_noop_build_keeps_the_last_changes_report(src: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(src, out)
+    example = src / EXAMPLE.name
+    example.write_text(example.read_text(encoding="utf-8").replace(
+        "一般公共预算拨款: 126.00", "一般公共预算拨款: 136.00"), encoding="utf-8")
+    run(src, out)
+    report = (out / "changes.md").read_text(encoding="utf-8")
+    assert "34.00% → 36.50%" in report
+    assert run(src, out).built == {}
+    assert (out / "changes.md").read_text(encoding="utf-8") == report

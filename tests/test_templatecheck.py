@@ -1,0 +1,105 @@
+"""docgen templates check: variables used by each template, unknown ones located, syntax errors named."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from docgen import output
+from docgen.cli import cli
+from docgen.forms import FORMS, find_form
+from docgen.templatecheck import Vocabulary, check_template, check_templates, docx_where, sample_vocabularies
+
+TABULAR = [f for f in FORMS if f.renderable and f.tabular]
+
+
+@pytest.fixture
+def templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "templates"
+    shutil.copytree(output.TEMPLATES, folder)
+    monkeypatch.setattr(output, "TEMPLATES", folder)
+    return folder
+
+
+def patch_docx(path: Path, old: str, new: str) -> None:
+    with zipfile.ZipFile(path) as zf:
+        parts = [(i, zf.read(i.filename)) for i in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts:
+            if info.filename == "word/document.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode())
+            zf.writestr(info, data)
+
+
+@pytest.fixture(scope="module")
+def vocabularies() -> dict[str, Vocabulary]:
+    return sample_vocabularies(TABULAR)
+
+
+def test_shipped_templates_pass_and_list_their_variables(runner) -> None:
+    reports = check_templates(TABULAR, ("docx", "xlsx"))
+    assert len(reports) == 2 * len(TABULAR)
+    assert all(not r.problems for r in reports), [str(p) for r in reports for p in r.problems]
+    monitor = next(r for r in reports if r.form.id == "monitor" and r.fmt == "docx")
+    assert {"资金.合计.执行率", "指标[].三级指标", "期间"} <= set(monitor.variables)
+    monitor_xlsx = next(r for r in reports if r.form.id == "monitor" and r.fmt == "xlsx")
+    assert "指标[].三级指标" in monitor_xlsx.variables  # a repeated row's placeholder {{指标.三级指标}}
+    res = runner.invoke(cli, ["templates", "check"])
+    assert res.exit_code == 0, res.output
+    assert "共检查 22 个模板：全部通过" in res.output
+
+
+def test_unknown_variable_in_a_docx_is_located(templates: Path, vocabularies, runner) -> None:
+    patch_docx(templates / "docx" / "monitor.docx", "r.三级指标", "r.三级指標")
+    report = check_template(find_form("monitor"), "docx", vocabularies["monitor"])
+    assert [str(p).split("monitor.docx ", 1)[1] for p in report.problems] == [
+        "表格1 第11行第4格: {{ r.三级指標 }}: 数据中没有“指标[].三级指標”，最接近“三级指标”"
+    ]
+    res = runner.invoke(cli, ["templates", "check", "--forms", "monitor"])
+    assert res.exit_code == 1
+    assert "1 个问题" in res.output
+
+
+def test_unknown_top_level_and_nested_names(templates: Path, vocabularies) -> None:
+    patch_docx(templates / "docx" / "monitor.docx", "资金.合计.执行率", "资金.合计.执行律")
+    patch_docx(templates / "docx" / "monitor.docx", "{{ 项目名称 }}", "{{ 项目明称 }}")
+    problems = check_template(find_form("monitor"), "docx", vocabularies["monitor"]).problems
+    text = [str(p) for p in problems]
+    assert any("表格1 第4行第5格: {{ 资金.合计.执行律 }}: 数据中没有“资金.合计.执行律”，最接近“执行率”" in t for t in text)
+    assert any("{{ 项目明称 }}: 数据中没有“项目明称”，最接近“项目名称”" in t for t in text)
+
+
+def test_docx_syntax_error_names_the_tag(templates: Path, vocabularies, tmp_path: Path, runner) -> None:
+    patch_docx(templates / "docx" / "target.docx", "{%tr endfor %}", "{%tr endfr %}")
+    problems = check_template(find_form("target"), "docx", vocabularies["target"]).problems
+    assert len(problems) == 1
+    assert "target.docx 表格1" in str(problems[0]) and "{% endfr %}: 模板语法错误" in str(problems[0])
+    res = runner.invoke(cli, ["build", str(tmp_path / "templates"), "-o", str(tmp_path / "out"), "--forms", "target"])
+    assert res.exit_code == 1 and "target.docx" in res.output and "未开始生成" in res.output
+
+
+def test_xlsx_unknown_placeholder_names_sheet_and_cell(templates: Path, vocabularies) -> None:
+    path = templates / "xlsx" / "monitor.xlsx"
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "{{ 指标.三级指标 }}")
+    cell.value = "{{ 指标.三级指標 }}"
+    bad = next(c for row in ws.iter_rows() for c in row if c.value == "{{ 项目名称 }}")
+    bad.value = "{{ 项目 名称 }}"
+    wb.save(path)
+    problems = [str(p) for p in check_template(find_form("monitor"), "xlsx", vocabularies["monitor"]).problems]
+    assert f"{ws.title}!{cell.coordinate}: {{{{ 指标.三级指標 }}}}: 数据中没有“指标[].三级指標”，最接近“三级指标”" in "\n".join(problems)
+    assert any(f"{ws.title}!{bad.coordinate}" in p and "占位符写法不正确" in p for p in problems)
+
+
+def test_docx_where_counts_rows_replaced_by_tr_tags() -> None:
+    source = "<w:tbl><w:tr><w:tc><w:p>a</w:p></w:tc></w:tr>{% for r in x %}<w:tr><w:tc></w:tc><w:tc><w:p>X"
+    assert docx_where(source, source.index("X")) == "表格1 第3行第2格"
+    assert docx_where(source, source.index("{% for")) == "表格1 第2行"
+    body = "<w:p>a</w:p>\n<w:p>X"
+    assert docx_where(body, body.index("X")) == "正文第2段"
