@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
 # 命令一：安装 docgen，校验 samples/ 中的全部示例项目，生成每个项目的全部表单（Word 和 Excel）
-# 以及汇总表，写入 out/表单/；每个项目的计算结果写入 out/计算结果/。
+# 以及汇总表，写入 out/表单/（再次运行时只重新生成有变化的文件）；每个项目的计算结果写入 out/计算结果/。
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 echo "== 校验 samples/ =="
 docgen check samples/
-echo "== 生成表单（写入 out/表单/）=="
-for form in $(docgen forms --ids); do
-  docgen render samples/ --form "$form" -o out/表单 2>/dev/null | sed 's/^/  /'
-done
+echo "== 生成表单（写入 out/表单/，按主管部门分文件夹；汇总表在 out/表单/汇总/）=="
+docgen build samples/ -o out/表单
 echo "== 计算结果（写入 out/计算结果/）=="
 mkdir -p out/计算结果
 find samples -path samples/invalid -prune -o \( -name '*.yaml' ! -name docgen.yaml \) -print | sort | while read -r f; do
