@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +58,14 @@ def runner() -> CliRunner:
 @pytest.fixture
 def national() -> Profile:
     return build_profile("national")
+
+
+@pytest.fixture
+def templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the templates that the test may change (DOCGEN_TEMPLATES in real use)."""
+    from docgen import output
+
+    folder = tmp_path / "templates"
+    shutil.copytree(output.TEMPLATES, folder)
+    monkeypatch.setattr(output, "TEMPLATES", folder)
+    return folder

@@ -30,14 +30,6 @@ def src(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the templates that the test may change (DOCGEN_TEMPLATES in real use)."""
-    folder = tmp_path / "templates"
-    shutil.copytree(output.TEMPLATES, folder)
-    monkeypatch.setattr(output, "TEMPLATES", folder)
-    return folder
-
 
 def run(src: Path, out: Path, **options) -> object:
     return build(BuildOptions(src, out, **{"jobs": 1, **options}))

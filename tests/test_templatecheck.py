@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from docgen import output
 from docgen.cli import cli
 from docgen.forms import FORMS, find_form
 from docgen.templatecheck import Vocabulary, check_template, check_templates, docx_where, sample_vocabularies
 
 TABULAR = [f for f in FORMS if f.renderable and f.tabular]
 
-
-@pytest.fixture
-def templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "templates"
-    shutil.copytree(output.TEMPLATES, folder)
-    monkeypatch.setattr(output, "TEMPLATES", folder)
-    return folder
 
 
 def patch_docx(path: Path, old: str, new: str) -> None:
