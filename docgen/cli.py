@@ -18,10 +18,18 @@ from rich.table import Table
 from . import __version__, clickzh
 from .errors import DocgenError, Level
 from .forms import FORMS, Form, find_form
-from .output import FORMATS, missing_aggregate_data, missing_data, render_aggregates, render_project_form
+from .output import (
+    FORMATS,
+    available_formats,
+    missing_aggregate_data,
+    missing_data,
+    render_aggregates,
+    render_project_form,
+)
 from .pipeline import IGNORE_MARKER, Outcome, project_files, run_file, skipped_dirs
 from .present import cn_date, pct_text, result_json, trimmed
 from .profile import builtin_profiles
+from .render.pdf import require_pdf
 from .values import ValueProblem, parse_date
 
 BUDGET_COLUMNS = ("执行数", "执行率", "年初预算执行率", "全年预计执行率", "预计结余", "时序进度", "执行进度比", "预警")
@@ -203,21 +211,23 @@ class FormParam(click.ParamType):
 @cli.command(**COMMAND)
 @click.argument("path", type=click.Path(exists=True, path_type=Path), metavar="文件或目录")
 @click.option("--form", "form", type=FormParam(), required=True, help="表单编号或中文名称（见 docgen forms）。")
-@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "all"]), default="all", show_default=True,
-              help="输出格式。")
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "pdf", "all"]), default="all", show_default=True,
+              help="输出格式；all 为 Word 和 Excel，已安装 PDF 组件（pip install \"docgen[pdf]\"）时还有 PDF。")
 @click.option("--as-of", "as_of", type=DateParam(), default=None, help="使用截止日期不晚于该日的最近一次监控数据。")
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="输出目录。")
 @profile_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, profile_name: str | None) -> None:
-    """把项目数据填入一张表单，生成 Word（.docx）和/或 Excel（.xlsx）文件。
+    """把项目数据填入一张表单，生成 Word（.docx）、Excel（.xlsx）和/或 PDF 文件。
 
     给出一个项目文件时生成该项目的表单，文件名为“项目名称-表名.docx”；给出目录时处理其中每个项目。
     汇总类表单（表4 汇总表、覆盖情况表）需要给出目录，按全部项目生成，表4 另按主管部门各生成一份。
     项目缺少该表所需的数据（如没有监控记录）时跳过并说明原因。
     """
-    formats = FORMATS if fmt == "all" else (fmt,)
+    formats = available_formats() if fmt == "all" else (fmt,)
+    if "pdf" in formats:
+        require_pdf()  # no WeasyPrint or no Chinese font: say what to install before writing anything
     outcomes = [run_file(p, d, as_of=as_of, profile_name=profile_name) for p, d in project_files([path])]
     failed = 0
     for outcome in outcomes:

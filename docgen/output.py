@@ -13,12 +13,14 @@ from typing import Any
 from .forms import Form
 from .render.docx import CompiledDocx
 from .render.package import write_atomic
+from .render.pdf import CompiledHtml, weasyprint_available
 from .render.xlsxfast import CompiledXlsx
 from .rules.context import ProjectResult
 
 # the templates shipped with docgen; DOCGEN_TEMPLATES points at another copy (a maintainer's, or a benchmark's)
 TEMPLATES = Path(os.environ.get("DOCGEN_TEMPLATES") or Path(__file__).resolve().parent.parent / "templates")
-FORMATS = ("docx", "xlsx")
+FORMATS = ("docx", "xlsx")  # the default; PDF is an optional extra (pip install "docgen[pdf]")
+ALL_FORMATS = ("docx", "xlsx", "pdf")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
@@ -45,6 +47,24 @@ def compiled_docx(name: str) -> CompiledDocx:
 @cache
 def compiled_xlsx(name: str) -> CompiledXlsx:
     return CompiledXlsx(TEMPLATES / "xlsx" / name)
+
+
+@cache
+def compiled_html(name: str) -> CompiledHtml:
+    return CompiledHtml(TEMPLATES / "html" / name)
+
+
+def available_formats() -> tuple[str, ...]:
+    """``--format all``: DOCX and XLSX, and PDF when the PDF extra is importable."""
+    return ALL_FORMATS if weasyprint_available() else FORMATS
+
+
+def template_file(form: Form, fmt: str) -> str:
+    if fmt == "docx":
+        return form.docx_template()
+    if fmt == "pdf":
+        return f"{form.id}.html"
+    return form.xlsx_template()
 
 
 @dataclass(frozen=True)
@@ -74,11 +94,13 @@ def render_bytes(form: Form, context: dict[str, Any], fmt: str, title: str,
     """One form in one format; ``properties`` are written as custom document properties."""
     if fmt == "docx":
         return compiled_docx(form.docx_template()).render(context, title, properties)
+    if fmt == "pdf":
+        return compiled_html(template_file(form, fmt)).render(context, title, properties)
     return compiled_xlsx(form.xlsx_template()).render(context, title, properties)
 
 
 def template_path(form: Form, fmt: str) -> Path:
-    return TEMPLATES / fmt / (form.docx_template() if fmt == "docx" else form.xlsx_template())
+    return TEMPLATES / ("html" if fmt == "pdf" else fmt) / template_file(form, fmt)
 
 
 def render_project_form(result: ProjectResult, form: Form, formats: tuple[str, ...], outdir: Path) -> list[Path]:

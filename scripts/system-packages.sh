@@ -6,12 +6,17 @@ set -euo pipefail
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi "Noto Serif CJK" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i "Noto Serif CJK" >/dev/null || need+=(fonts-noto-cjk)
+# WeasyPrint (PDF): pango, and harfbuzz's subsetter (without it font subsetting takes seconds per PDF)
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_lib "libpango-1.0.so.0" || need+=(libpango-1.0-0)
+have_lib "libpangoft2-1.0.so.0" || need+=(libpangoft2-1.0-0)
+have_lib "libharfbuzz-subset.so.0" || need+=(libharfbuzz-subset0)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "提示：缺少 ${need[*]}，需要管理员用 apt-get 安装；未安装时与 LibreOffice 有关的测试会跳过。" >&2
+  echo "提示：缺少 ${need[*]}，需要管理员用 apt-get 安装；未安装时与 LibreOffice、PDF 有关的测试会跳过。" >&2
   exit 0
 fi
 echo "安装系统软件：${need[*]}（约需几分钟）"

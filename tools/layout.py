@@ -407,3 +407,108 @@ def emit_xlsx(layout: Layout) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# --- HTML (PDF) ----------------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})", re.DOTALL)
+
+
+def _html_static(text: str) -> str:
+    """Layout text for the HTML template: ``&<>`` escaped outside ``{{ … }}`` placeholders."""
+    parts = _PLACEHOLDER.split(text)
+    return "".join(p if i % 2 else p.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                   for i, p in enumerate(parts))
+
+
+def _td(content: str, cell: Cell, rowspan: str = "", bold_header: bool = False) -> str:
+    attrs = []
+    classes = []
+    if cell.align == "left":
+        classes.append("l")
+    if cell.bold:
+        classes.append("b")
+    if classes:
+        attrs.append(f'class="{" ".join(classes)}"')
+    if cell.span > 1:
+        attrs.append(f'colspan="{cell.span}"')
+    if rowspan:
+        attrs.append(f'rowspan="{rowspan}"')
+    return "<td" + "".join(" " + a for a in attrs) + ">" + content + "</td>"
+
+
+def _html_line(left: str, right: str) -> str:
+    right_part = f'<span class="right">{_html_static(right)}</span>' if right else ""
+    return f'<div class="line">{right_part}{_html_static(left)}</div>'
+
+
+def emit_html(layout: Layout) -> str:
+    """The Jinja HTML template of ``layout`` for PDF: the DOCX's grid, spans and group merges.
+
+    Static spans become colspan/rowspan; a repeated row is a ``{% for r in LIST %}`` loop; a grouped
+    cell (present.Grouped) gets ``rowspan="{{ r.X.span }}"`` on the first row of its group and is left
+    out on the others; a through-running label (绩效指标) spans its header rows plus ``LIST|length``.
+    The page, fonts and borders come from templates/html/forms.css (parsed once per process).
+    """
+    grid = _occupancy(layout)
+    out = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
+           f"<title>{_html_static(layout.title)}</title>", "</head>",
+           f'<body class="{"landscape" if layout.landscape else "portrait"}">',
+           f'<div class="annex">{_html_static(layout.annex)}</div>',
+           f'<h1>{_html_static(layout.title)}</h1>']
+    if layout.subtitle:
+        out.append(f'<div class="subtitle">{_html_static(layout.subtitle)}</div>')
+    out += [_html_line(left, right) for left, right in layout.top]
+    out.append(f'<table class="form" style="width: {sum(layout.widths):.2f}cm">')
+    out.append("<colgroup>" + "".join(f'<col style="width: {w:.2f}cm">' for w in layout.widths) + "</colgroup>")
+    crossing = any(
+        slot is not None and slot[0].rows > 1 and r_i < layout.header_rows <= r_i + slot[0].rows - 1
+        for r_i, line in enumerate(grid[: layout.header_rows]) for slot in line)
+    thead = layout.header_rows if layout.header_rows and not crossing else 0
+    if thead:
+        out.append("<thead>")
+    for r_i, row in enumerate(layout.rows):
+        if thead and r_i == thead:
+            out.append("</thead><tbody>")
+        repeat = row if isinstance(row, Repeat) else None
+        tds = []
+        for col, slot in enumerate(grid[r_i]):
+            if slot is None:
+                tds.append("<td></td>")
+                continue
+            cell, _origin, is_origin = slot
+            starts_here = is_origin and (r_i == 0 or grid[r_i - 1][col] is None or grid[r_i - 1][col][0] is not cell)
+            if not starts_here:
+                continue
+            if repeat is not None and cell.through:
+                continue  # covered by the label's rowspan
+            if repeat is not None and cell.field:
+                expr = f"r.{cell.field}"
+                if cell.grouped:
+                    tds.append(
+                        f"{{% if {expr}.first is not defined or {expr}.first %}}"
+                        + _td(placeholder(expr), cell, f"{{{{ {expr}.span if {expr}.span is defined else 1 }}}}")
+                        + "{% endif %}")
+                else:
+                    tds.append(_td(placeholder(expr), cell))
+                continue
+            rowspan = str(cell.rows) if cell.rows > 1 else ""
+            if cell.through and repeat is None:
+                rep = next(i for i, x in enumerate(layout.rows) if isinstance(x, Repeat) and i > r_i)
+                name = layout.rows[rep].name  # type: ignore[union-attr]
+                rowspan = placeholder(f"{rep - r_i} + {name}|length")
+            tds.append(_td(_html_static(cell.text), cell, rowspan))
+        tr = "<tr>" + "".join(tds) + "</tr>"
+        if repeat is not None:
+            out += [f"{{% for r in {repeat.name} %}}", '<tr class="item">' + "".join(tds) + "</tr>",
+                    "{% endfor %}"]
+        else:
+            out.append(tr)
+    if thead:
+        out.append("</tbody>")
+    out.append("</table>")
+    for note in layout.notes:
+        out.append(f'<div class="note">{_html_static(note)}</div>')
+    out += [_html_line(left, right).replace('class="line"', 'class="line bottom"', 1) for left, right in layout.bottom]
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)

@@ -1,4 +1,4 @@
-"""Write every DOCX and XLSX template from its layout in tools/forms_layout.py.
+"""Write every DOCX, XLSX and HTML (PDF) template from its layout in tools/layouts/.
 
 Usage: python tools/make_templates.py [FORM_ID …]
 The files under templates/ are the product: a maintainer may edit them in Word/WPS/Excel
@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from layout import emit_docx, emit_xlsx
+from layout import emit_docx, emit_html, emit_xlsx
 from layouts import LAYOUTS
 
 from docgen.render.package import normalise_package
@@ -30,7 +30,11 @@ def main(ids: list[str]) -> None:
         # fixed timestamps and properties: regenerating an unchanged layout changes no bytes
         docx.write_bytes(normalise_package(emit_docx(layout), layout.title))
         xlsx.write_bytes(normalise_package(emit_xlsx(layout), layout.title))
-        print(f"{layout.id}: {docx.relative_to(ROOT)} ({docx.stat().st_size} B), {xlsx.relative_to(ROOT)}")
+        html = ROOT / "templates" / "html" / f"{layout.id}.html"
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(emit_html(layout), encoding="utf-8", newline="\n")
+        print(f"{layout.id}: {docx.relative_to(ROOT)} ({docx.stat().st_size} B), {xlsx.relative_to(ROOT)}, "
+              f"{html.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

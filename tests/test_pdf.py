@@ -1,0 +1,189 @@
+"""PDF output (WeasyPrint, templates/html/): every tabular form, its figures and fonts, deterministic bytes,
+the same values as in the DOCX and XLSX, hostile text shown literally, and clear messages when PDF cannot work.
+
+Skipped when the PDF extra is not installed (pip install "docgen[pdf]"); the pdftotext/pdffonts checks need
+poppler-utils (scripts/system-packages.sh installs it).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("weasyprint", reason='the PDF extra is not installed (pip install "docgen[pdf]")')
+
+from docgen.forms import FORMS, find_form
+from docgen.output import compiled_html, missing_data, render_aggregates, render_bytes, render_project_form
+from docgen.pipeline import project_files, run_file
+from docgen.render import pdf as pdfmod
+
+from .conftest import EXAMPLE, SAMPLES, base_project, make, run
+from .formcheck import docx_text, xlsx_sheet
+
+POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdffonts") is not None
+needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdffonts) not installed")
+FIGURES = {"monitor": "34.00%", "tracking": "34.00%", "self-eval": "97.49", "summary": "34.00%", "coverage": "100.00%"}
+TABULAR = [f.id for f in FORMS if f.tabular and f.renderable]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, Path, object, dict]]:
+    """For every tabular form: (project or department name, its PDF, the result(s), the context)."""
+    root = tmp_path_factory.mktemp("pdf")
+    outcomes = {p: run_file(p, str(p)) for p, _ in project_files([SAMPLES])}
+    results = [o.result for o in outcomes.values() if o.result is not None]
+    example = outcomes[EXAMPLE].result
+    out = {}
+    for form in FORMS:
+        if not (form.tabular and form.renderable):
+            continue
+        if form.aggregate:
+            pdf = render_aggregates(results, form, ("pdf",), root / form.id)[0]
+            name = example.project.name if form.id == "summary" else example.project.department
+            out[form.id] = (name, pdf, results, form.build(results, ""))
+        else:
+            result = example if not missing_data(form, example) else next(
+                r for r in results if not missing_data(form, r))
+            (pdf,) = render_project_form(result, form, ("pdf",), root / form.id)
+            out[form.id] = (result.project.name, pdf, result, form.build(result))
+    return out
+
+
+@pytest.mark.parametrize("form", TABULAR)
+def test_every_form_renders_to_pdf(form: str, rendered: dict) -> None:
+    _, pdf, _, _ = rendered[form]
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 1000
+
+
+@needs_poppler
+@pytest.mark.parametrize("form", TABULAR)
+def test_pdf_shows_name_and_figures(form: str, rendered: dict) -> None:
+    name, pdf, _, _ = rendered[form]
+    text = re.sub(r"\s+", "", _text(pdf))
+    assert re.sub(r"\s+", "", name) in text
+    if form in FIGURES:
+        assert FIGURES[form] in text
+
+
+@needs_poppler
+def test_pdf_embeds_a_cjk_font_and_has_a_title(rendered: dict) -> None:
+    _, pdf, _, _ = rendered["monitor"]
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    assert rows and any("CJK" in r[0] and "yes" in r[-5:-3] for r in rows), fonts
+    # every font is embedded: no box-drawing fallback to a font the reader may not have
+    assert all(r[-5] == "yes" for r in rows), fonts
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "项目支出绩效监控情况表" in info
+
+
+def test_same_input_same_bytes(rendered: dict, tmp_path: Path) -> None:
+    _, pdf, result, context = rendered["monitor"]
+    form = find_form("monitor")
+    title = f"{result.project.name}-{form.short_title}"
+    props = {"docgen.数据哈希": "abc", "docgen.版本": "0"}
+    first = render_bytes(form, context, "pdf", title, props)
+    assert render_bytes(form, context, "pdf", title, props) == first
+    assert pdf.read_bytes() == render_bytes(form, context, "pdf", title)  # the file written by render_project_form
+    if POPPLER:
+        (tmp_path / "a.pdf").write_bytes(first)
+        info = subprocess.run(["pdfinfo", "-custom", str(tmp_path / "a.pdf")], capture_output=True, text=True).stdout
+        assert "DocgenDataHash:  abc" in info and "CreationDate" not in info and "ModDate" not in info
+
+
+def _xlsx_shown(cell) -> str:
+    """A cell as Excel shows it (the templates' number formats are 0.00 and 0.00%)."""
+    if isinstance(cell.value, (int, float)):
+        if cell.number_format.endswith("%"):
+            return f"{cell.value * 100:.2f}%"
+        return f"{cell.value:.2f}"
+    return str(cell.value)
+
+
+@needs_poppler
+def test_docx_xlsx_pdf_show_the_same_monitor_figures(rendered: dict, tmp_path: Path) -> None:
+    _, pdf, result, context = rendered["monitor"]
+    docx, xlsx = render_project_form(result, find_form("monitor"), ("docx", "xlsx"), tmp_path)
+    funds = context["资金"]
+    expected = [str(funds[row][col]) for row in ("合计", "一般公共预算拨款", "其他资金")
+                for col in ("年初预算数", "执行率")]
+    assert "34.00%" in expected and "400.00" in expected
+    in_docx = docx_text(docx)
+    ws = xlsx_sheet(xlsx)
+    in_xlsx = {_xlsx_shown(c) for row in ws.iter_rows() for c in row if c.value is not None}
+    in_pdf = _text(pdf)
+    for value in expected:
+        assert value in in_docx, value
+        assert value in in_xlsx, value
+        assert value in in_pdf, value
+
+
+@needs_poppler
+def test_hostile_text_appears_literally(tmp_path: Path) -> None:
+    data = base_project()
+    data["项目名称"] = "A&B <工程> =SUM(A1)"
+    data["年度总体目标"] = "第一行 & <b>不是标签</b>\n第二行 =1+1"
+    result, _ = run(make(data))
+    form = find_form("target")
+    html = compiled_html("target.html").render_html(form.build(result))
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    (pdf,) = render_project_form(result, form, ("pdf",), tmp_path)
+    text = _text(pdf)
+    assert "A&B <工程> =SUM(A1)" in text
+    lines = [line.strip() for line in text.splitlines()]
+    assert "第一行 & <b>不是标签</b>" in lines and "第二行 =1+1" in lines  # the newline is a line break
+
+
+def test_html_templates_match_the_layouts() -> None:
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        from layout import emit_html
+        from layouts import LAYOUTS
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    for layout in LAYOUTS:
+        path = ROOT / "templates" / "html" / f"{layout.id}.html"
+        assert path.read_text(encoding="utf-8") == emit_html(layout), f"run python tools/make_templates.py {layout.id}"
+
+
+@pytest.fixture
+def fresh_checks():
+    """Forget the cached availability checks before and after the test."""
+    pdfmod._cjk_font_checked.cache_clear()
+    pdfmod._weasyprint.cache_clear()
+    yield
+    pdfmod._cjk_font_checked.cache_clear()
+    pdfmod._weasyprint.cache_clear()
+
+
+def test_no_cjk_font_says_which_package(fresh_checks, monkeypatch: pytest.MonkeyPatch, runner, tmp_path: Path) -> None:
+    from docgen.cli import cli
+
+    monkeypatch.setattr(pdfmod, "_fc_list", lambda: "")
+    with pytest.raises(pdfmod.PdfUnavailable, match="fonts-noto-cjk"):
+        render_bytes(find_form("target"), {}, "pdf", "t")
+    res = runner.invoke(cli, ["render", str(EXAMPLE), "--form", "target", "--format", "pdf", "-o", str(tmp_path)])
+    assert res.exit_code == 1 and "fonts-noto-cjk" in str(res.exception or res.output)
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_no_weasyprint_says_pip_install(fresh_checks, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    assert not pdfmod.weasyprint_available()
+    with pytest.raises(pdfmod.PdfUnavailable, match=r'pip install "docgen\[pdf\]"') as info:
+        pdfmod.require_pdf()
+    assert "libharfbuzz-subset0" in str(info.value)
+    from docgen.output import FORMATS, available_formats
+
+    assert available_formats() == FORMATS == ("docx", "xlsx")
