@@ -320,7 +320,6 @@ def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, form
     from .builder import BuildOptions
     from .builder import build as run_build
     from .builder.report import print_report
-    from .templatecheck import TemplateError
 
     if outdir is None:
         raise click.UsageError("请用 -o 指定输出目录，例如 docgen build 项目目录 -o 输出目录")
@@ -332,7 +331,7 @@ def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, form
     try:
         with _ProgressBar(console) as progress:
             result = run_build(options, progress)
-    except TemplateError as exc:
+    except DocgenError as exc:  # a broken template, an empty source folder …: nothing was written
         click.echo(str(exc), err=True)
         sys.exit(1)
     print_report(console, result, outdir)
@@ -405,9 +404,9 @@ def main() -> None:
         cli.main(prog_name="docgen", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.Abort:
+    except click.Abort:  # Ctrl-C (click turns KeyboardInterrupt into Abort)
         click.echo("已中止。", err=True)
-        sys.exit(1)
+        sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

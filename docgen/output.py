@@ -21,6 +21,7 @@ from .rules.context import ProjectResult
 TEMPLATES = Path(os.environ.get("DOCGEN_TEMPLATES") or Path(__file__).resolve().parent.parent / "templates")
 FORMATS = ("docx", "xlsx")  # the default; PDF is an optional extra (pip install "docgen[pdf]")
 ALL_FORMATS = ("docx", "xlsx", "pdf")
+MAX_NAME_BYTES = 150  # leaves room for "-表名.docx" and the temporary-file prefix within 255 bytes
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
@@ -29,7 +30,10 @@ def safe_name(text: str, limit: int = 80) -> str:
     name = unicodedata.normalize("NFC", text)
     name = _UNSAFE.sub("_", name).strip().strip(".").strip()
     name = re.sub(r"\s+", " ", name)
-    name = name[:limit].rstrip(" .")
+    name = name[:limit]
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:  # file systems count bytes (255 for the whole name)
+        name = name[:-1]
+    name = name.rstrip(" .")
     if not name or name in {"_", ".", ".."}:
         name = "未命名项目"
     return name

@@ -254,3 +254,55 @@ def test_noop_build_keeps_the_last_changes_report(src: Path, tmp_path: Path) -> 
     assert "34.00% → 36.50%" in report
     assert run(src, out).built == {}
     assert (out / "changes.md").read_text(encoding="utf-8") == report
+
+
+def test_a_file_that_cannot_be_written_fails_alone(src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file open in Word (Windows) is one failure; the project's other files and the aggregates are written."""
+    from docgen.builder import jobs
+
+    real = jobs.write_atomic
+
+    def locked(path: Path, data: bytes) -> None:
+        if path.name.endswith("项目支出绩效监控情况表.docx") or path.name == "全部项目-绩效监控覆盖情况.docx":
+            raise PermissionError(13, "Permission denied")
+        real(path, data)
+
+    monkeypatch.setattr(jobs, "write_atomic", locked)
+    result = run(src, tmp_path / "out")
+    assert not result.ok
+    assert any("正在被 Word/WPS/Excel 打开" in f for f in result.failures)
+    written = {Path(p).name for p in result.built}
+    assert "2024年农村饮水安全巩固提升工程-项目支出绩效监控情况表.xlsx" in written
+    assert any(name.endswith("绩效跟踪情况表.docx") for name in written)
+    assert "全部项目-绩效监控覆盖情况.xlsx" in written
+
+
+def test_empty_or_other_source_folder_is_refused(src: Path, tmp_path: Path) -> None:
+    from docgen.builder.run import BuildRefused
+
+    out = tmp_path / "out"
+    first = run(src, out)
+    files = sorted(p for p in out.rglob("*.docx"))
+    assert first.ok and files
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(BuildRefused, match="没有找到项目数据文件"):
+        run(empty, out)
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(EXAMPLE, other / "x.yaml")
+    with pytest.raises(BuildRefused, match="上次由"):
+        run(other, out)
+    assert sorted(p for p in out.rglob("*.docx")) == files  # nothing deleted
+    assert run(other, out, force=True).ok  # --force confirms
+
+
+def test_long_project_names_fit_the_file_system(tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "项目名称: 2024年农村饮水安全巩固提升工程", "项目名称: " + "农村饮水安全巩固提升" * 9)
+    (folder / "long.yaml").write_text(text, encoding="utf-8")
+    result = run(folder, tmp_path / "out")
+    assert result.ok, result.failures
+    assert all(len(p.name.encode()) <= 255 for p in (tmp_path / "out").rglob("*"))

@@ -120,6 +120,16 @@ def _render_error(display: str, form_id: str, fmt: str, exc: Exception) -> str:
     return f"{display}: {where}: 生成失败：{type(exc).__name__}: {exc}"
 
 
+def _write_problem(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "无法写入：文件可能正在被 Word/WPS/Excel 打开，或没有写入权限；关闭后重新运行 docgen build"
+    if exc.errno == 36:
+        return "无法写入：文件名过长"
+    if exc.errno == 28:
+        return "无法写入：磁盘已满"
+    return f"无法写入（错误号 {exc.errno}）"
+
+
 def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key: str, display: str,
            done: Done) -> None:
     form = find_form(form_id)
@@ -132,8 +142,12 @@ def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key
             continue
         rel = f"{render.path_stem}-{form.short_title}.{fmt}"
         target = out / rel
-        write_atomic(target, data)
-        stat = target.stat()
+        try:
+            write_atomic(target, data)
+            stat = target.stat()
+        except OSError as exc:  # e.g. the file is open in Word/WPS/Excel (Windows), or read-only
+            done.failures.append(f"{display}: {display_path(target)}: {_write_problem(exc)}")
+            continue
         done.written.append(Written(key, form_id, fmt, rel, sha256_bytes(data), stat.st_size, stat.st_mtime_ns))
     done.values[(key, form_id)] = pack_values(flatten(context))
 
@@ -198,16 +212,24 @@ def run_aggregates(job: AggregateJob, out: Path) -> Done:
     for item in job.renders:
         members = [results[k] for k in item.members if k in results]
         name = item.scope or "全部项目"
-        if not members:
-            done.failures.append(f"{name}: 没有可用的项目数据，未生成“{item.form}”")
-            continue
-        form = find_form(item.form)
-        assert form is not None
         try:
-            context = form.build(members, item.scope)
-        except Exception as exc:
-            done.failures.append(f"{name}: 计算“{form.short_title}”的内容失败：{type(exc).__name__}: {exc}")
-            continue
-        _write(out, item.render, item.form, context, item.key, name, done)
+            _aggregate(item, members, name, out, done)
+        except Exception as exc:  # a bug in docgen: this aggregate fails, the others go on
+            done.failures.append(f"{name}: docgen 内部错误：{type(exc).__name__}: {exc}")
     done.loaded = True
     return done
+
+
+def _aggregate(item: AggregateRender, members: list[ProjectResult], name: str, out: Path, done: Done) -> None:
+    """Build one aggregate form over the members that loaded."""
+    if not members:
+        done.failures.append(f"{name}: 没有可用的项目数据，未生成“{item.form}”")
+        return
+    form = find_form(item.form)
+    assert form is not None
+    try:
+        context = form.build(members, item.scope)
+    except Exception as exc:
+        done.failures.append(f"{name}: 计算“{form.short_title}”的内容失败：{type(exc).__name__}: {exc}")
+        return
+    _write(out, item.render, item.form, context, item.key, name, done)

@@ -112,6 +112,14 @@ class Manifest:
         self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
         self.db.commit()
 
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        self.db.commit()
+
     # --- reading -------------------------------------------------------------------------------------
 
     def outputs(self) -> list[OutputRow]:

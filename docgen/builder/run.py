@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import output
+from ..errors import DocgenError
 from ..forms import FORMS, Form
 from ..output import FORMATS
 from ..templatecheck import SAMPLES
@@ -129,6 +130,27 @@ def _read_names(pool: Executor | None, sources: list[Source]) -> Iterator[Named]
     yield from pool.map(read_name, *zip(*args, strict=True), chunksize=chunk)
 
 
+class BuildRefused(DocgenError):
+    """The build would do harm (an empty source folder, another folder's outputs): nothing is touched."""
+
+
+def _check_same_source(options: BuildOptions) -> None:
+    """Outputs belong to the folder they were built from: building another folder would delete them."""
+    if options.force or not Manifest.exists(options.out):
+        return
+    manifest = Manifest(options.out)
+    try:
+        before = manifest.meta("source")
+    finally:
+        manifest.close()
+    now = str(options.source.resolve())
+    if before is not None and before != now:
+        raise BuildRefused(
+            f"{options.out}: 这个输出目录上次由 {before} 生成；为 {options.source} 生成会删除那些文件。"
+            "请换一个输出目录，或加 --force 确认"
+        )
+
+
 def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] | None = None) -> BuildResult:
     """Run one build. ``progress(total)`` returns a function called once per finished job."""
     output.compiled_docx.cache_clear()  # a template may have changed since this process last compiled it
@@ -136,6 +158,9 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
     forms = _selected(options)
     out = options.out
     version = version_key()
+    if not scan(options.source):  # an empty or unmounted folder must not wipe the outputs
+        raise BuildRefused(f"{options.source}: 没有找到项目数据文件（.yaml / .yml），未生成也未删除任何文件")
+    _check_same_source(options)
     check_before_build(forms, options.formats, out, version, options.samples, options.force)
     out.mkdir(parents=True, exist_ok=True)
     result = BuildResult(cleaned=clean_temporaries(out))
@@ -144,6 +169,7 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
     try:
         sources = scan(options.source)
         result.sources = len(sources)
+        manifest.set_meta("source", str(options.source.resolve()))
         known = manifest.sources()
         names, failed, pool = _names(options, manifest, sources, known, version, result)
         inp = Inputs(out, sources, names, failed,

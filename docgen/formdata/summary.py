@@ -91,7 +91,8 @@ def build(results: list[ProjectResult], scope: str = "") -> dict[str, Any]:
         rows.append(_row("", dept, "小计", "", sums[0], sums[1], sums[2], None))
         dept_cells.append((dept, len(members) + 1))
         totals = [a + b for a, b in zip(totals, sums, strict=True)]
-    rows.append(_row("", "合计", f"共 {number} 个项目", "", totals[0], totals[1], totals[2], None))
+    # the row's name stays "合计" whatever the count, so that adding a project does not read as a new row
+    rows.append(_row("", "合计", "合计", f"共 {number} 个项目", totals[0], totals[1], totals[2], None))
     dept_cells.append(("合计", 1))
     grouped: list[Grouped] = []
     for dept, span in dept_cells:
