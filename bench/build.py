@@ -66,7 +66,8 @@ def touch_template(path: Path) -> None:
 
 
 def run(src: Path, out: Path, jobs: list[str], env: dict[str, str]) -> tuple[float, int, str]:
-    cmd = [sys.executable, "-c", "from docgen.cli import main; main()", "build", str(src), "-o", str(out), *jobs]
+    cmd = [sys.executable, "-c", "from docgen.cli import main; main()", "build", str(src), "-o", str(out), *jobs,
+           "--format", "docx", "--format", "xlsx"]
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     took = time.perf_counter() - start

@@ -19,8 +19,9 @@ from . import __version__, clickzh
 from .errors import DocgenError, Level
 from .forms import FORMS, Form, find_form
 from .output import (
-    FORMATS,
+    ALL_FORMATS,
     available_formats,
+    form_formats,
     missing_aggregate_data,
     missing_data,
     render_aggregates,
@@ -225,7 +226,9 @@ def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, p
     汇总类表单（表4 汇总表、覆盖情况表）需要给出目录，按全部项目生成，表4 另按主管部门各生成一份。
     项目缺少该表所需的数据（如没有监控记录）时跳过并说明原因。
     """
-    formats = available_formats() if fmt == "all" else (fmt,)
+    formats = form_formats(form, available_formats() if fmt == "all" else (fmt,))
+    if not formats:
+        raise click.BadParameter(f"“{form.id}”是报告，只有 Word（docx）和 PDF 格式", param_hint="--format")
     if "pdf" in formats:
         require_pdf()  # no WeasyPrint or no Chinese font: say what to install before writing anything
     outcomes = [run_file(p, d, as_of=as_of, profile_name=profile_name) for p, d in project_files([path])]
@@ -276,7 +279,8 @@ def forms(ids: bool) -> None:
     t.add_column("来源")
     t.add_column("可生成")
     for f in FORMS:
-        t.add_row(f.id, f.title, f.scope, f.sources, "Word、Excel" if f.renderable and f.tabular else "尚未提供")
+        formats = ("Word、Excel" if f.tabular else "Word、PDF") if f.renderable else "尚未提供"
+        t.add_row(f.id, f.title, f.scope, f.sources, formats)
     _console().print(t)
 
 
@@ -306,11 +310,12 @@ class FormsParam(click.ParamType):
 @click.option("--force", is_flag=True, help="全部重新生成，不论是否已是最新。")
 @click.option("--forms", "forms", type=FormsParam(), multiple=True,
               help="只生成这些表单（编号或中文名称，可重复或用逗号分隔；默认全部表单和汇总表）。")
-@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "all"]), default="all", show_default=True,
-              help="输出格式。")
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "pdf", "all"]), multiple=True,
+              help="输出格式，可重复（如 --format docx --format xlsx）；"
+                   "默认 all：Word、Excel，装有 PDF 组件时也生成 PDF。")
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, forms: tuple[list[Form], ...],
-          fmt: str) -> None:
+          fmt: tuple[str, ...]) -> None:
     """批量生成：目录中每个项目的每张适用表单，以及汇总表（表4 按主管部门及全部项目、监控覆盖情况表）。
 
     只重新生成有变化的文件（数据、模板、配置、docgen 版本变化，或文件缺失、被改动），
@@ -326,7 +331,9 @@ def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, form
     if jobs is not None and jobs < 1:
         raise click.BadParameter("进程数至少为 1", param_hint="--jobs")
     chosen = [f for group in forms for f in group] or None
-    options = BuildOptions(source, outdir, jobs, force, chosen, FORMATS if fmt == "all" else (fmt,))
+    # all = Word and Excel, and PDF when the PDF extra (WeasyPrint) is installed
+    formats = available_formats() if not fmt or "all" in fmt else tuple(f for f in ALL_FORMATS if f in fmt)
+    options = BuildOptions(source, outdir, jobs, force, chosen, formats)
     console = _console()
     try:
         with _ProgressBar(console) as progress:
@@ -383,7 +390,7 @@ def templates_check(samples: Path | None, forms: tuple[list[Form], ...]) -> None
     from .templatecheck import SAMPLES, check_templates
 
     chosen = [f for group in forms for f in group] or [f for f in FORMS if f.renderable and f.tabular]
-    reports = check_templates(chosen, FORMATS, samples or SAMPLES)
+    reports = check_templates(chosen, ALL_FORMATS, samples or SAMPLES)
     problems = 0
     for report in reports:
         names = "、".join(report.variables)

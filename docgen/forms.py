@@ -60,7 +60,8 @@ FORMS: tuple[Form, ...] = (
     Form("correction", "绩效运行监控目标纠偏表（附件2）", "项目，某季度", "001", needs="监控"),
     Form("adjustment", "绩效运行监控目标调整表（附件3）", "项目，有调整时", "001", needs="调整"),
     Form("monitor-report", "项目支出绩效监控报告（附件4）", "项目，截至某日", "001", needs="监控", tabular=False),
-    Form("tracking-report", "绩效跟踪结果报告", "项目", "002", needs="监控", tabular=False),
+    # rendered without 监控 too: its sections then say in words that there is no monitoring data yet
+    Form("tracking-report", "绩效跟踪结果报告", "项目", "002", tabular=False),
     Form("self-eval", "项目支出绩效自评表", "项目，年末", "002, 003", needs="自评"),
     Form("self-eval-report", "项目支出绩效自评报告", "项目，年末", "003", needs="自评", tabular=False),
     Form("pre-assessment", "事前绩效评估评分表及结论", "项目，预算编制前", "003", needs="事前评估"),

@@ -14,6 +14,7 @@ from .forms import Form
 from .render.docx import CompiledDocx
 from .render.package import write_atomic
 from .render.pdf import CompiledHtml, weasyprint_available
+from .render.report_pdf import CompiledReport
 from .render.xlsxfast import CompiledXlsx
 from .rules.context import ProjectResult
 
@@ -58,6 +59,16 @@ def compiled_html(name: str) -> CompiledHtml:
     return CompiledHtml(TEMPLATES / "html" / name)
 
 
+@cache
+def compiled_report(name: str) -> CompiledReport:
+    return CompiledReport(TEMPLATES / "html" / name)
+
+
+def form_formats(form: Form, formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats a form exists in among ``formats``: reports have no XLSX."""
+    return formats if form.tabular else tuple(f for f in formats if f != "xlsx")
+
+
 def available_formats() -> tuple[str, ...]:
     """``--format all``: DOCX and XLSX, and PDF when the PDF extra is importable."""
     return ALL_FORMATS if weasyprint_available() else FORMATS
@@ -99,7 +110,10 @@ def render_bytes(form: Form, context: dict[str, Any], fmt: str, title: str,
     if fmt == "docx":
         return compiled_docx(form.docx_template()).render(context, title, properties)
     if fmt == "pdf":
-        return compiled_html(template_file(form, fmt)).render(context, title, properties)
+        compiled = compiled_html if form.tabular else compiled_report
+        return compiled(template_file(form, fmt)).render(context, title, properties)
+    if not form.tabular:
+        raise ValueError(f"{form.id}: a report has no XLSX")
     return compiled_xlsx(form.xlsx_template()).render(context, title, properties)
 
 

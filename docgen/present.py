@@ -159,3 +159,76 @@ def result_json(r: ProjectResult) -> dict[str, Any]:
     if r.pre_assessment is not None:
         out["事前评估"] = {"总分": money(r.pre_assessment.total), "结论": r.pre_assessment.conclusion}
     return out
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_SMALL_UNITS = ("", "拾", "佰", "仟")
+_BIG_UNITS = ("", "万", "亿", "万亿")
+
+
+def _group_upper(group: int) -> str:
+    """0 < group < 10000 in capital digits, a 零 for each run of inner zeros (1010 → 壹仟零壹拾)."""
+    out, zero = "", False
+    for place in (3, 2, 1, 0):
+        digit = group // 10**place % 10
+        if digit == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        out += _DIGITS[digit] + _SMALL_UNITS[place]
+    return out
+
+
+def _integer_upper(n: int) -> str:
+    groups = []
+    while n:
+        groups.append(n % 10000)
+        n //= 10000
+    out, zero = "", False
+    for index in reversed(range(len(groups))):
+        group = groups[index]
+        if group == 0:
+            zero = bool(out)
+            continue
+        if out and (zero or group < 1000):
+            out += "零"
+        out += _group_upper(group) + _BIG_UNITS[index]
+        zero = False
+    return out
+
+
+def rmb_upper(value: Any) -> str:
+    """人民币大写 of an amount in 万元 (``136`` → ``壹佰叁拾陆万元整``); ``—`` when it is not a number.
+
+    Accepts a :class:`Num`, a Decimal/int or its text; the amount is rounded to the fen (四舍五入).
+    """
+    if isinstance(value, Num):
+        value = value.value
+    if value is None or isinstance(value, bool):
+        return DASH
+    try:
+        amount = Decimal(str(value).strip())
+    except ArithmeticError:
+        return DASH
+    if not amount.is_finite():
+        return DASH
+    fen = int(round_half_up(amount * 10000) * 100)
+    sign = "负" if fen < 0 else ""
+    fen = abs(fen)
+    yuan, jiao, cent = fen // 100, fen // 10 % 10, fen % 10
+    if fen == 0:
+        return "零元整"
+    text = _integer_upper(yuan) + "元" if yuan else ""
+    if jiao == 0 and cent == 0:
+        return sign + text + "整"
+    if jiao:
+        text += _DIGITS[jiao] + "角"
+    elif yuan:
+        text += "零"
+    if cent:
+        text += _DIGITS[cent] + "分"
+    else:
+        text += "整"
+    return sign + text

@@ -1,5 +1,6 @@
 """Check the templates against the data: which variables each uses, and which the form's context lacks.
 
+An HTML template (templates/html/, for PDF) is Jinja as written: the same walk, places as line numbers.
 A DOCX template is read the way :class:`~docgen.render.docx.CompiledDocx` reads it (docxtpl's
 preprocessing, then Jinja) and its syntax tree is walked: ``{% for r in 指标 %}`` maps ``r`` to
 ``指标[]``, so ``{{ r.三级指标 }}`` is the path ``指标[].三级指标``. An XLSX template's
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -191,7 +193,8 @@ def _chain(node: nodes.Node) -> tuple[str, list[str]] | None:
 class _Collector:
     """Walks a Jinja syntax tree, resolving loop variables, recording each data path used."""
 
-    def __init__(self, source: str, vocab: Vocabulary) -> None:
+    def __init__(self, source: str, vocab: Vocabulary, where: Callable[[str, int], str] | None = None) -> None:
+        self.where = where or docx_where
         self.lines = source.split("\n")
         self.starts = [0]
         for line in self.lines[:-1]:
@@ -199,6 +202,10 @@ class _Collector:
         self.source = source
         self.vocab = vocab
         self.uses: list[Use] = []
+        self.optional: set[str] = set()  # paths the template tests with "is defined": it works without them
+
+    def kept_uses(self) -> list[Use]:
+        return [u for u in self.uses if u.path not in self.optional]
 
     def resolve(self, node: nodes.Node, scope: dict[str, str | None]) -> str | None:
         chain = _chain(node)
@@ -224,9 +231,14 @@ class _Collector:
         hit = next((m for m in tags if name in m.group(0)), tags[0] if tags else None)
         pos = self.starts[line - 1] + (hit.start() if hit else 0)
         expr = re.sub(r"\s+", " ", hit.group(0)) if hit else ""
-        self.uses.append(Use(path, expr, docx_where(self.source, pos)))
+        self.uses.append(Use(path, expr, self.where(self.source, pos)))
 
     def visit(self, node: nodes.Node, scope: dict[str, str | None]) -> None:
+        if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):
+            path = self.resolve(node.node, scope)
+            if path is not None:
+                self.optional.add(path)
+            return
         if isinstance(node, nodes.For):
             self.visit(node.iter, scope)
             inner = dict(scope)
@@ -270,7 +282,8 @@ class _Collector:
             self.visit(child, scope)
 
 
-def _syntax_problem(source: str, exc: TemplateSyntaxError, shown: str) -> TemplateProblem:
+def _syntax_problem(source: str, exc: TemplateSyntaxError, shown: str,
+                    where: Callable[[str, int], str] | None = None) -> TemplateProblem:
     """Name the tag Jinja stopped at (the one the message quotes, else the last on that line) and its cell."""
     lines = source.split("\n")
     line = min(max(exc.lineno or 1, 1), len(lines))
@@ -279,7 +292,7 @@ def _syntax_problem(source: str, exc: TemplateSyntaxError, shown: str) -> Templa
     hit = next((m for m in tags if quoted and quoted[0] in m.group(0)), tags[-1] if tags else None)
     pos = sum(len(x) + 1 for x in lines[: line - 1]) + (hit.start() if hit else 0)
     tag = re.sub(r"\s+", " ", hit.group(0)) if hit else ""
-    return TemplateProblem(shown, docx_where(source, pos), tag, f"模板语法错误：{exc.message}")
+    return TemplateProblem(shown, (where or docx_where)(source, pos), tag, f"模板语法错误：{exc.message}")
 
 
 def docx_uses(path: Path, vocab: Vocabulary, shown: str) -> tuple[list[Use], list[TemplateProblem]]:
@@ -294,6 +307,29 @@ def docx_uses(path: Path, vocab: Vocabulary, shown: str) -> tuple[list[Use], lis
     collector = _Collector(source, vocab)
     collector.visit(tree, {})
     return collector.uses, []
+
+
+# --- HTML (PDF) ---------------------------------------------------------------------------------------
+
+
+def html_where(source: str, pos: int) -> str:
+    """``第12行``: the line of the .html file (as an editor numbers it)."""
+    return f"第{source.count(chr(10), 0, pos) + 1}行"
+
+
+def html_uses(path: Path, vocab: Vocabulary, shown: str) -> tuple[list[Use], list[TemplateProblem]]:
+    """The variables of an HTML template (templates/html/, for PDF), read like a DOCX template's Jinja."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [TemplateProblem(shown, "", "", f"无法读取 HTML 模板：{exc}")]
+    try:
+        tree = _ENV.parse(source)
+    except TemplateSyntaxError as exc:
+        return [], [_syntax_problem(source, exc, shown, html_where)]
+    collector = _Collector(source, vocab, html_where)
+    collector.visit(tree, {})
+    return collector.kept_uses(), []
 
 
 # --- XLSX ---------------------------------------------------------------------------------------------
@@ -366,7 +402,7 @@ def check_template(form: Form, fmt: str, vocab: Vocabulary | None) -> TemplateRe
     if not path.is_file():
         report.problems.append(TemplateProblem(shown, "", "", "模板文件不存在"))
         return report
-    reader = docx_uses if fmt == "docx" else xlsx_uses
+    reader = {"docx": docx_uses, "pdf": html_uses}.get(fmt, xlsx_uses)
     report.uses, report.problems = reader(path, vocab or Vocabulary(), shown)
     if fmt == "xlsx":
         report.notes = sheet_notes(path, shown)

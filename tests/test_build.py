@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from docgen import output
 from docgen.builder import BuildOptions, build
 from docgen.builder.manifest import FILENAME, FOLDER
 from docgen.cli import cli
+from docgen.forms import find_form
 from docgen.templatecheck import TemplateError
 
 from .conftest import EXAMPLE, SAMPLES
@@ -159,7 +161,7 @@ def test_deleted_and_renamed_projects(src: Path, tmp_path: Path) -> None:
 def test_bad_project_is_reported_while_the_rest_build(src: Path, tmp_path: Path, runner) -> None:
     shutil.copy(SAMPLES / "invalid" / "negative-amount.yaml", src / "negative-amount.yaml")
     out = tmp_path / "out"
-    res = runner.invoke(cli, ["build", str(src), "-o", str(out), "--jobs", "2"])
+    res = runner.invoke(cli, ["build", str(src), "-o", str(out), "--jobs", "2", "--format", "docx", "--format", "xlsx"])
     assert res.exit_code == 1, res.output
     assert "negative-amount.yaml:14: 资金.年初预算数.一般公共预算拨款: 金额不能为负数" in res.output
     assert len(list(out.rglob(f"*-{MONITOR}.*"))) == 6  # three projects × two formats
@@ -306,3 +308,37 @@ def test_long_project_names_fit_the_file_system(tmp_path: Path) -> None:
     result = run(folder, tmp_path / "out")
     assert result.ok, result.failures
     assert all(len(p.name.encode()) <= 255 for p in (tmp_path / "out").rglob("*"))
+
+
+def _has_weasyprint() -> bool:
+    from docgen.render.pdf import weasyprint_available
+
+    return weasyprint_available()
+
+
+needs_pdf = pytest.mark.skipif(not _has_weasyprint(), reason='the PDF extra is not installed (pip install "docgen[pdf]")')
+
+
+@needs_pdf
+def test_pdf_build_with_provenance_and_stylesheet_staleness(tmp_path: Path, templates: Path) -> None:
+    folder = tmp_path / "projects"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / EXAMPLE.name)
+    out = tmp_path / "out"
+    forms = [find_form("monitor"), find_form("target")]
+    result = run(folder, out, formats=("pdf",), forms=forms)
+    assert result.ok and result.built and all(p.endswith(".pdf") for p in result.built)
+    pdf = next(out.rglob(f"*-{MONITOR}.pdf"))
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", "-custom", str(pdf)], capture_output=True, text=True).stdout
+        assert "DocgenDataHash" in info and "DocgenTemplateHash" in info
+    assert not run(folder, out, formats=("pdf",), forms=forms).built  # nothing changed
+    html = templates / "html" / "monitor.html"
+    html.write_text(html.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    rebuilt = run(folder, out, formats=("pdf",), forms=forms).built
+    assert set(rebuilt.values()) == {"模板变化"} and all(p.endswith(f"-{MONITOR}.pdf") for p in rebuilt)
+    css = templates / "html" / "forms.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* x */\n", encoding="utf-8")
+    rebuilt = run(folder, out, formats=("pdf",), forms=forms).built
+    assert set(rebuilt.values()) == {"模板变化"} and len(rebuilt) == len(list(out.rglob("*.pdf")))

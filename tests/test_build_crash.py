@@ -37,7 +37,7 @@ def test_kill_9_then_rebuild(tmp_path: Path) -> None:
     for i in range(60):
         text = yaml.safe_dump(project(i), allow_unicode=True, sort_keys=False)
         (src / f"p{i:02d}.yaml").write_text(text, encoding="utf-8")
-    args = [*COMMAND, str(src), "-o", str(out), "--jobs", "2"]
+    args = [*COMMAND, str(src), "-o", str(out), "--jobs", "2", "--format", "docx", "--format", "xlsx"]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
                             cwd=ROOT)
     deadline = time.monotonic() + 120

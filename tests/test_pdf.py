@@ -187,3 +187,23 @@ def test_no_weasyprint_says_pip_install(fresh_checks, monkeypatch: pytest.Monkey
     from docgen.output import FORMATS, available_formats
 
     assert available_formats() == FORMATS == ("docx", "xlsx")
+
+
+def test_one_pass_font_subset_gives_weasyprints_bytes(rendered: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The speed-up subsets each font in one HarfBuzz pass; WeasyPrint's own two passes must give the same PDF."""
+    from weasyprint.pdf import fonts
+
+    context = rendered["monitor"][3]
+    form = find_form("monitor")
+    ours = render_bytes(form, context, "pdf", "t")
+    if not pdfmod._STOCK_SUBSET:
+        pytest.skip("this WeasyPrint version subsets its own way")
+    monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", pdfmod._STOCK_SUBSET[0])
+    assert render_bytes(form, context, "pdf", "t") == ours
+
+
+def test_reduced_user_agent_stylesheet_keeps_what_templates_use() -> None:
+    ua = pdfmod.reduced_ua_source("td, th, input { padding: 1px } [dir=rtl i] ul { x: y } br::before { content: 'a' }"
+                                  " :is(ol, ul) ul { z: 1 } @page { margin: 75px }")
+    assert "td, th { padding: 1px }" in ua and "input" not in ua and "dir" not in ua
+    assert "br::before" in ua and ":is" not in ua and "@page" in ua

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..forms import Form
-from ..output import template_path
 from ..pipeline import project_files
 from ..profile import CONFIG_NAME
 from ..templatecheck import TemplateError, check_template, sample_vocabularies
-from .inputs import sha256_bytes, sha256_file
+from .inputs import sha256_bytes, sha256_file, template_hash
 from .manifest import Manifest
 
 
@@ -29,8 +28,7 @@ def check_before_build(forms: list[Form], formats: tuple[str, ...], out: Path, v
     fingerprint = samples_fingerprint(samples)
     for form in forms:
         for fmt in formats:
-            path = template_path(form, fmt)
-            content = sha256_file(path) if path.is_file() else "missing"
+            content = template_hash(form, fmt) or "missing"
             keys[(form, fmt)] = sha256_bytes(f"{content} {version} {fingerprint}".encode())
     passed = {}
     if Manifest.exists(out) and not force:

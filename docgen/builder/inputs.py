@@ -13,6 +13,7 @@ from ..forms import Form
 from ..output import template_path
 from ..pipeline import project_files
 from ..profile import Profile, build_profile, find_config, load_config
+from ..render.pdf import STYLESHEET
 
 SCHEMA = 1  # the manifest's layout; raising it discards old manifests (as Sphinx does with its environment)
 
@@ -76,11 +77,23 @@ def scan(root: Path) -> list[Source]:
     return out
 
 
+def template_inputs(form: Form, fmt: str) -> list[Path]:
+    """The files a form's output in ``fmt`` is made from: the template; for PDF also the shared forms.css."""
+    path = template_path(form, fmt)
+    return [path, path.parent / STYLESHEET] if fmt == "pdf" else [path]
+
+
+def template_hash(form: Form, fmt: str) -> str:
+    """sha256 of the template (PDF: of the template's and forms.css's hashes); "" when the template is missing."""
+    paths = template_inputs(form, fmt)
+    if not paths[0].is_file():
+        return ""
+    if len(paths) == 1:
+        return sha256_file(paths[0])
+    parts = [f"{p.name} {sha256_file(p) if p.is_file() else 'missing'}" for p in paths]
+    return sha256_bytes("\n".join(parts).encode("utf-8"))
+
+
 def template_hashes(forms: list[Form], formats: tuple[str, ...]) -> dict[tuple[str, str], str]:
-    """sha256 of each template file by (form id, format)."""
-    out = {}
-    for form in forms:
-        for fmt in formats:
-            path = template_path(form, fmt)
-            out[(form.id, fmt)] = sha256_file(path) if path.is_file() else ""
-    return out
+    """The template hash of each (form id, format): a change to forms.css changes every PDF's."""
+    return {(form.id, fmt): template_hash(form, fmt) for form in forms for fmt in formats}

@@ -36,6 +36,7 @@ def init_worker(templates: str, parent: int) -> None:
     output.TEMPLATES = Path(templates)
     output.compiled_docx.cache_clear()
     output.compiled_xlsx.cache_clear()
+    output.compiled_html.cache_clear()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 

@@ -8,6 +8,7 @@ file, and the next build sees what is missing or unrecorded and completes it.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import zlib
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from .. import output
 from ..errors import DocgenError
 from ..forms import FORMS, Form
 from ..output import FORMATS
+from ..render.pdf import require_pdf
 from ..templatecheck import SAMPLES
 from .check import check_before_build
 from .inputs import Source, scan, template_hashes, version_key
@@ -118,7 +120,9 @@ def _pool(options: BuildOptions) -> Executor | None:
     if workers <= 1:
         return None
     setup = (str(output.TEMPLATES), os.getpid())
-    return ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=setup)
+    # PDF workers are spawned: a forked child must not share this process's pango/fontconfig state
+    context = multiprocessing.get_context("spawn") if "pdf" in options.formats else None
+    return ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=setup, mp_context=context)
 
 
 def _read_names(pool: Executor | None, sources: list[Source]) -> Iterator[Named]:
@@ -155,6 +159,9 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
     """Run one build. ``progress(total)`` returns a function called once per finished job."""
     output.compiled_docx.cache_clear()  # a template may have changed since this process last compiled it
     output.compiled_xlsx.cache_clear()
+    output.compiled_html.cache_clear()
+    if "pdf" in options.formats:
+        require_pdf()  # no WeasyPrint or no Chinese font: say what to install before anything is touched
     forms = _selected(options)
     out = options.out
     version = version_key()

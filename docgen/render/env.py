@@ -8,7 +8,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from ..present import Grouped
+from ..present import Grouped, rmb_upper
 
 VMERGE = "docgen:vmerge"
 
@@ -28,4 +28,5 @@ def merge(value: Any) -> Markup:
 def make_env() -> SandboxedEnvironment:
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
     env.filters["merge"] = merge
+    env.filters["大写"] = rmb_upper  # 人民币大写 of an amount in 万元 (reports)
     return env

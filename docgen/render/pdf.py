@@ -5,6 +5,12 @@ are fed the same computed context. WeasyPrint is an optional extra (``pip instal
 this module imports it only when a PDF is asked for. Per process there is one FontConfiguration and
 one parsed stylesheet (templates/html/forms.css); each template is compiled once.
 
+Speed (bench/pdf.py): besides the shared FontConfiguration and stylesheet, the HTML is cascaded against
+a reduced user-agent stylesheet (only the rules of the elements the templates use, derived once from
+WeasyPrint's own), the template's own newlines between tags are dropped before it is compiled (never
+the data's), and an embedded font is subset in one HarfBuzz pass instead of WeasyPrint's two (the same
+bytes: the second pass only re-applies the "no hinting" flag to the retained glyph ids).
+
 A PDF without a CJK font would show empty boxes, so a render first checks (fontconfig) that a Chinese
 font is installed and otherwise says which package to install. Output is deterministic: no creation
 or modification dates, a fixed generator, and an identifier derived from the content.
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import shutil
 import subprocess
 import threading
@@ -97,9 +104,108 @@ def info_key(name: str) -> str:
 _LOCK = threading.Lock()
 _SHARED: dict[Path, tuple[Any, Any]] = {}
 
+# the elements the templates may use: the user-agent rules for anything else (forms, lists with dir=…,
+# [hidden], ruby, media …) are never matched, yet WeasyPrint would test every element against them
+UA_ELEMENTS = frozenset(
+    "html head title meta style link body div span p br h1 h2 h3 h4 h5 h6 table caption colgroup col thead tbody "
+    "tfoot tr td th b strong i em u s sub sup small ul ol li".split())
+_SIMPLE = re.compile(r"[a-z0-9]+(::(before|after|marker))?|::marker")
 
-def _shared(folder: Path) -> tuple[Any, Any]:
-    """(FontConfiguration, parsed stylesheet): one of each per process (per template folder)."""
+
+def _ua_selector_kept(selector: str) -> bool:
+    """Whether a user-agent selector can match what the templates write (tags and combinators only)."""
+    parts = selector.replace(">", " ").replace("+", " ").replace("~", " ").split()
+    return bool(parts) and all(_SIMPLE.fullmatch(p) and p.split("::")[0] in UA_ELEMENTS | {""} for p in parts)
+
+
+def reduced_ua_source(source: str) -> str:
+    """WeasyPrint's HTML user-agent stylesheet with only the selectors :data:`UA_ELEMENTS` can match.
+
+    At-rules (``@page`` with its margin boxes, ``@counter-style``) are kept whole.
+    """
+    import tinycss2
+
+    out = []
+    for rule in tinycss2.parse_stylesheet(source, skip_comments=True, skip_whitespace=True):
+        if rule.type == "at-rule":
+            out.append(rule.serialize())
+        elif rule.type == "qualified-rule":
+            selectors = [sel.strip() for sel in tinycss2.serialize(rule.prelude).split(",")]
+            if "(" in tinycss2.serialize(rule.prelude):  # :is(…), :not(…): attribute or state selectors
+                continue
+            kept = [sel for sel in selectors if _ua_selector_kept(sel)]
+            if kept:
+                out.append(f"{', '.join(kept)} {{{tinycss2.serialize(rule.content)}}}")
+    return "\n".join(out)
+
+
+def _html_class(wp: Any) -> Any:
+    """weasyprint.HTML with the reduced user-agent stylesheet (the stock class if its hook has moved)."""
+    from weasyprint import css as wcss
+
+    ua_file = Path(wcss.__file__).with_name("html5_ua.css")
+    if not hasattr(wp.HTML, "_ua_stylesheets") or not ua_file.is_file():
+        return wp.HTML
+    sheet = wp.CSS(string=reduced_ua_source(ua_file.read_text(encoding="utf-8")))
+
+    class FormsHTML(wp.HTML):  # type: ignore[misc,name-defined]
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+            return [sheet]
+
+    return FormsHTML
+
+
+def _one_pass_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
+    """WeasyPrint's HarfBuzz subsetting in one pass (its two passes give these same bytes, in twice the time).
+
+    Kept: the used glyph ids (retained), unrecognised tables passed through, CFF desubroutinised, the same
+    dropped tables; hinting dropped unless asked for; a .notdef outline when a glyph is missing.
+    """
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+    from weasyprint.text.fonts import get_hb_object_data
+
+    hb_subset = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy)
+    gid_set = harfbuzz_subset.hb_subset_input_glyph_set(hb_subset)
+    gids = sorted(to_unicode)
+    gid_array = ffi.new(f"hb_codepoint_t[{len(gids)}]", gids)
+    harfbuzz.hb_set_add_sorted_array(gid_set, gid_array, len(gids))
+    flags = (harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS | harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+             | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE)
+    if not hinting:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+    if font.missing:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+    harfbuzz_subset.hb_subset_input_set_flags(hb_subset, flags)
+    drop_set = harfbuzz_subset.hb_subset_input_set(hb_subset, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG)
+    drop = tuple(harfbuzz.hb_tag_from_string(name, -1) for name in (
+        b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG "))
+    drop_array = ffi.new(f"hb_codepoint_t[{len(drop)}]", drop)
+    harfbuzz.hb_set_add_sorted_array(drop_set, drop_array, len(drop))
+    hb_face = ffi.gc(harfbuzz_subset.hb_subset_or_fail(font.hb_face, hb_subset), harfbuzz.hb_face_destroy)
+    content = get_hb_object_data(hb_face) if hb_face else None
+    if content:
+        font.file_content = content
+    else:  # let WeasyPrint try (and warn) its own way
+        _STOCK_SUBSET[0](font, to_unicode, hinting)
+
+
+_STOCK_SUBSET: list[Any] = []
+SUBSET_VERSIONS = ("6", "7")  # WeasyPrint majors whose Font._harfbuzz_subset the one-pass subset reproduces
+
+
+def _install_one_pass_subset(wp: Any) -> None:
+    """Use :func:`_one_pass_subset` for WeasyPrint versions known to subset this way (tests compare the bytes)."""
+    from weasyprint.pdf import fonts
+
+    stock = getattr(fonts.Font, "_harfbuzz_subset", None)
+    if stock is None or _STOCK_SUBSET or not str(wp.__version__).startswith(SUBSET_VERSIONS):
+        return
+    _STOCK_SUBSET.append(stock)
+    fonts.Font._harfbuzz_subset = _one_pass_subset
+
+
+def _shared(folder: Path) -> tuple[Any, Any, Any]:
+    """(FontConfiguration, parsed stylesheet, HTML class): one of each per process (per template folder)."""
     with _LOCK:
         if folder not in _SHARED:
             wp = _weasyprint()
@@ -107,8 +213,18 @@ def _shared(folder: Path) -> tuple[Any, Any]:
 
             fonts = FontConfiguration()
             css = wp.CSS(filename=str(folder / STYLESHEET), font_config=fonts)
-            _SHARED[folder] = (fonts, css)
+            _install_one_pass_subset(wp)
+            _SHARED[folder] = (fonts, css, _html_class(wp))
         return _SHARED[folder]
+
+
+# the template's own line breaks between tags (and Jinja block tags); the data's text is never touched
+_BETWEEN_TAGS = re.compile(r"(>|%\})[ \t]*\n\s*(?=<|\{%)")
+
+
+def compact_template(source: str) -> str:
+    """The template without its newlines between tags: fewer whitespace nodes to parse and lay out."""
+    return _BETWEEN_TAGS.sub(r"\1", source)
 
 
 class CompiledHtml:
@@ -116,7 +232,7 @@ class CompiledHtml:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.template: Template = make_env().from_string(path.read_text(encoding="utf-8"))
+        self.template: Template = make_env().from_string(compact_template(path.read_text(encoding="utf-8")))
         self.template.filename = str(path)
 
     def render_html(self, context: dict[str, Any]) -> str:
@@ -124,10 +240,14 @@ class CompiledHtml:
 
     def render(self, context: dict[str, Any], title: str, properties: dict[str, str] | None = None) -> bytes:
         """The PDF's bytes; ``title`` is the PDF title, ``properties`` become custom entries of its Info dictionary."""
+        return self.render_counted(context, title, properties)[0]
+
+    def render_counted(self, context: dict[str, Any], title: str,
+                       properties: dict[str, str] | None = None) -> tuple[bytes, int]:
+        """The PDF's bytes and its number of pages (bench/pdf.py reports time per page)."""
         require_pdf()
-        wp = _weasyprint()
-        fonts, css = _shared(self.path.parent)
-        html = wp.HTML(string=self.render_html(context), base_url=str(self.path.parent))
+        fonts, css, html_class = _shared(self.path.parent)
+        html = html_class(string=self.render_html(context), base_url=str(self.path.parent))
         document = html.render(stylesheets=[css], font_config=fonts)
         meta = document.metadata
         meta.title = title
@@ -136,4 +256,4 @@ class CompiledHtml:
         meta.created = meta.modified = None
         meta.custom = {info_key(k): v for k, v in (properties or {}).items()}
         # the identifier defaults to a hash of the content; no dates: the same input gives the same bytes
-        return bytes(document.write_pdf(custom_metadata=bool(meta.custom)))
+        return bytes(document.write_pdf(custom_metadata=bool(meta.custom))), len(document.pages)
