@@ -204,8 +204,9 @@ def _install_one_pass_subset(wp: Any) -> None:
     fonts.Font._harfbuzz_subset = _one_pass_subset
 
 
-def _shared(folder: Path) -> tuple[Any, Any, Any]:
-    """(FontConfiguration, parsed stylesheet, HTML class): one of each per process (per template folder)."""
+def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
+    """(FontConfiguration, parsed stylesheet, HTML class): one font configuration per process, each stylesheet
+    (forms.css, report.css) parsed once per process and template folder."""
     with _LOCK:
         if folder not in _SHARED:
             wp = _weasyprint()
@@ -215,7 +216,16 @@ def _shared(folder: Path) -> tuple[Any, Any, Any]:
             css = wp.CSS(filename=str(folder / STYLESHEET), font_config=fonts)
             _install_one_pass_subset(wp)
             _SHARED[folder] = (fonts, css, _html_class(wp))
-        return _SHARED[folder]
+        fonts, css, html_class = _SHARED[folder]
+        if stylesheet != STYLESHEET:
+            key = (folder, stylesheet)
+            if key not in _OTHER_CSS:
+                _OTHER_CSS[key] = _weasyprint().CSS(filename=str(folder / stylesheet), font_config=fonts)
+            css = _OTHER_CSS[key]
+        return fonts, css, html_class
+
+
+_OTHER_CSS: dict[tuple[Path, str], Any] = {}
 
 
 # the template's own line breaks between tags (and Jinja block tags); the data's text is never touched
@@ -229,6 +239,8 @@ def compact_template(source: str) -> str:
 
 class CompiledHtml:
     """One HTML template, compiled once with the shared sandboxed env, rendered to PDF any number of times."""
+
+    stylesheet = STYLESHEET  # the forms' page; reports use report.css (render/report_pdf.py)
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -246,7 +258,7 @@ class CompiledHtml:
                        properties: dict[str, str] | None = None) -> tuple[bytes, int]:
         """The PDF's bytes and its number of pages (bench/pdf.py reports time per page)."""
         require_pdf()
-        fonts, css, html_class = _shared(self.path.parent)
+        fonts, css, html_class = _shared(self.path.parent, self.stylesheet)
         html = html_class(string=self.render_html(context), base_url=str(self.path.parent))
         document = html.render(stylesheets=[css], font_config=fonts)
         meta = document.metadata
