@@ -28,7 +28,7 @@ from docx.shared import Cm, Mm, Pt
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from layout import _wrap_loop, trim_docx
+from layout import _font, _wrap_loop, trim_docx
 
 from docgen.render.package import normalise_package
 
@@ -159,16 +159,8 @@ TABLE_COLUMNS = (("指标", 9.6), ("分值", 3.0), ("得分", 3.0))  # cm: 15.6 
 
 
 def _fonts(run, name: str, size: float, bold: bool = False) -> None:
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
+    """A run's fonts, east-Asian attribute included (the same helper as the forms')."""
+    _font(run, name, size, bold)
 
 
 def _outline(paragraph, level: int) -> None:
