@@ -295,10 +295,7 @@ class FormsParam(click.ParamType):
         forms = []
         for part in str(value).replace("，", ",").split(","):
             if part.strip():
-                form = FormParam().convert(part.strip(), param, ctx)
-                if not form.tabular:
-                    self.fail(f"表单“{form.id}”是报告，docgen build 暂不生成", param, ctx)
-                forms.append(form)
+                forms.append(FormParam().convert(part.strip(), param, ctx))
         return forms
 
 
@@ -316,7 +313,9 @@ class FormsParam(click.ParamType):
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, forms: tuple[list[Form], ...],
           fmt: tuple[str, ...]) -> None:
-    """批量生成：目录中每个项目的每张适用表单，以及汇总表（表4 按主管部门及全部项目、监控覆盖情况表）。
+    """批量生成：目录中每个项目的每张适用表单和报告，以及汇总表（表4 按主管部门及全部项目、监控覆盖情况表）。
+
+    报告（监控报告、跟踪结果报告、自评报告）只有 Word 和 PDF 格式。
 
     只重新生成有变化的文件（数据、模板、配置、docgen 版本变化，或文件缺失、被改动），
     删除已删除项目的文件，并在“输出目录/changes.md”中列出填写的数值有哪些变化。
@@ -389,7 +388,7 @@ def templates_check(samples: Path | None, forms: tuple[list[Form], ...]) -> None
     """
     from .templatecheck import SAMPLES, check_templates
 
-    chosen = [f for group in forms for f in group] or [f for f in FORMS if f.renderable and f.tabular]
+    chosen = [f for group in forms for f in group] or [f for f in FORMS if f.renderable]
     reports = check_templates(chosen, ALL_FORMATS, samples or SAMPLES)
     problems = 0
     for report in reports:

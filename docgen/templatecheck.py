@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 from .errors import DocgenError
 from .forms import Form
 from .model import closest
-from .output import missing_data, template_path
+from .output import form_formats, missing_data, template_path
 from .pipeline import project_files, run_file
 from .render.env import make_env
 from .render.xlsx import PLACEHOLDER
@@ -418,6 +418,8 @@ def check_template(form: Form, fmt: str, vocab: Vocabulary | None) -> TemplateRe
 
 
 def check_templates(forms: list[Form], formats: tuple[str, ...], samples: Path = SAMPLES) -> list[TemplateReport]:
-    """Every template of ``forms`` in ``formats``; a form without sample data is checked for syntax only."""
+    """Every template of ``forms`` in ``formats`` (a report's DOCX and HTML, never an XLSX);
+    a form without sample data is checked for syntax only."""
     vocabularies = sample_vocabularies(forms, samples)
-    return [check_template(form, fmt, vocabularies.get(form.id)) for form in forms for fmt in formats]
+    return [check_template(form, fmt, vocabularies.get(form.id))
+            for form in forms for fmt in form_formats(form, formats)]

@@ -20,6 +20,8 @@ from docgen.templatecheck import TemplateError
 from .conftest import EXAMPLE, SAMPLES
 
 MONITOR = "项目支出绩效监控情况表"
+MONITOR_REPORT = "项目支出绩效监控报告"
+REPORTS = [find_form("monitor-report"), find_form("tracking-report"), find_form("self-eval-report")]
 PROJECTS = [EXAMPLE, SAMPLES / "chanong-jishu-peixun.yaml", SAMPLES / "xuesheng-yingyang-gaishan.yaml"]
 
 
@@ -65,6 +67,7 @@ def test_first_build_layout_then_noop(src: Path, tmp_path: Path) -> None:
     assert "汇总/全部项目-绩效跟踪情况汇总表.xlsx" in written
     assert "汇总/勐海县水务局-绩效跟踪情况汇总表.docx" in written
     assert "汇总/全部项目-绩效监控覆盖情况.docx" in written
+    assert f"勐海县水务局/2024年农村饮水安全巩固提升工程-{MONITOR_REPORT}.docx" in written  # reports too
     assert manifest_paths(out) == set(written) - {"changes.md"}
     assert any(form == "adjustment" for _, form, _ in first.skipped)  # recorded with its reason
     again = run(src, out)
@@ -342,3 +345,44 @@ def test_pdf_build_with_provenance_and_stylesheet_staleness(tmp_path: Path, temp
     css.write_text(css.read_text(encoding="utf-8") + "\n/* x */\n", encoding="utf-8")
     rebuilt = run(folder, out, formats=("pdf",), forms=forms).built
     assert set(rebuilt.values()) == {"模板变化"} and len(rebuilt) == len(list(out.rglob("*.pdf")))
+
+
+def test_reports_are_built_in_docx_never_xlsx(src: Path, tmp_path: Path, runner) -> None:
+    out = tmp_path / "out"
+    result = run(src, out, forms=REPORTS, formats=("docx", "xlsx"))
+    assert result.ok, result.failures
+    names = set(files(out)) - {"changes.md"}
+    assert names and all(n.endswith(".docx") for n in names)  # a report has no XLSX
+    for form in REPORTS:
+        built = [n for n in names if n.endswith(f"-{form.short_title}.docx")]
+        skipped = [p for p, f, _ in result.skipped if f == form.id]
+        assert len(built) + len(skipped) == len(PROJECTS) and built, form.id
+    assert manifest_paths(out) == names
+    assert not run(src, out, forms=REPORTS, formats=("docx", "xlsx")).built
+    other = tmp_path / "other"
+    res = runner.invoke(cli, ["build", str(src), "-o", str(other), "--forms", "monitor-report", "--format", "docx",
+                              "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    assert {p.name.split("-", 1)[1] for p in other.rglob("*.docx")} == {f"{MONITOR_REPORT}.docx"}
+
+
+@needs_pdf
+def test_report_pdf_built_with_report_css_staleness(tmp_path: Path, templates: Path) -> None:
+    folder = tmp_path / "projects"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / EXAMPLE.name)
+    out = tmp_path / "out"
+    forms = [find_form("monitor"), find_form("monitor-report")]
+    result = run(folder, out, formats=("docx", "pdf"), forms=forms)
+    assert result.ok, result.failures
+    pdf = next(out.rglob(f"*-{MONITOR_REPORT}.pdf"))
+    assert pdf.read_bytes().startswith(b"%PDF-") and next(out.rglob(f"*-{MONITOR_REPORT}.docx"))
+    assert len(list(out.rglob("*.pdf"))) == 2
+    css = templates / "html" / "report.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* x */\n", encoding="utf-8")
+    rebuilt = run(folder, out, formats=("docx", "pdf"), forms=forms).built
+    assert set(rebuilt.values()) == {"模板变化"} and [Path(p).name for p in rebuilt] == [pdf.name]
+    css = templates / "html" / "forms.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* x */\n", encoding="utf-8")
+    rebuilt = run(folder, out, formats=("docx", "pdf"), forms=forms).built
+    assert set(rebuilt.values()) == {"模板变化"} and all(p.endswith(f"-{MONITOR}.pdf") for p in rebuilt)

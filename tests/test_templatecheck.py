@@ -13,6 +13,7 @@ from docgen.forms import FORMS, find_form
 from docgen.templatecheck import Vocabulary, check_template, check_templates, docx_where, sample_vocabularies
 
 TABULAR = [f for f in FORMS if f.renderable and f.tabular]
+REPORTS = [f for f in FORMS if f.renderable and not f.tabular]
 
 
 
@@ -117,3 +118,19 @@ def test_html_problem_located_by_line(templates: Path, vocabularies) -> None:
     path.write_text(text.replace("{% endfor %}", "{% endfor"), encoding="utf-8")
     (problem,) = check_template(find_form("monitor"), "pdf", vocabularies["monitor"]).problems
     assert "模板语法错误" in problem.message and problem.where.startswith("第")
+
+
+def test_report_templates_checked_in_docx_and_html(templates: Path, runner) -> None:
+    assert len(REPORTS) == 3
+    reports = check_templates(REPORTS, ("docx", "xlsx", "pdf"))  # a report has no XLSX template
+    assert sorted((r.form.id, r.fmt) for r in reports) == sorted((f.id, fmt) for f in REPORTS for fmt in ("docx", "pdf"))
+    assert all(not r.problems for r in reports), [str(p) for r in reports for p in r.problems]
+    monitor = [r for r in reports if r.form.id == "monitor-report"]
+    assert all("预算.全年预算数" in r.variables for r in monitor)  # also inside {{ …|大写 }} and {%p for %} loops
+    res = runner.invoke(cli, ["templates", "check", "--forms", "monitor-report"])
+    assert res.exit_code == 0 and "共检查 2 个模板：全部通过" in res.output, res.output
+    path = templates / "html" / "monitor-report.html"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{{ 预算.执行数|大写 }}", "{{ 预算.执行數|大写 }}"), encoding="utf-8")
+    res = runner.invoke(cli, ["templates", "check", "--forms", "monitor-report"])
+    assert res.exit_code == 1 and "monitor-report.html" in res.output and "预算.执行數" in res.output, res.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..forms import Form
+from ..output import form_formats
 from ..pipeline import project_files
 from ..profile import CONFIG_NAME
 from ..templatecheck import TemplateError, check_template, sample_vocabularies
@@ -27,7 +28,7 @@ def check_before_build(forms: list[Form], formats: tuple[str, ...], out: Path, v
     keys = {}
     fingerprint = samples_fingerprint(samples)
     for form in forms:
-        for fmt in formats:
+        for fmt in form_formats(form, formats):  # a report has no XLSX
             content = template_hash(form, fmt) or "missing"
             keys[(form, fmt)] = sha256_bytes(f"{content} {version} {fingerprint}".encode())
     passed = {}

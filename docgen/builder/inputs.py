@@ -10,10 +10,11 @@ from pathlib import Path
 from .. import __version__
 from ..errors import ConfigError
 from ..forms import Form
-from ..output import template_path
+from ..output import form_formats, template_path
 from ..pipeline import project_files
 from ..profile import Profile, build_profile, find_config, load_config
 from ..render.pdf import STYLESHEET
+from ..render.report_pdf import STYLESHEET as REPORT_STYLESHEET
 
 SCHEMA = 1  # the manifest's layout; raising it discards old manifests (as Sphinx does with its environment)
 
@@ -78,13 +79,16 @@ def scan(root: Path) -> list[Source]:
 
 
 def template_inputs(form: Form, fmt: str) -> list[Path]:
-    """The files a form's output in ``fmt`` is made from: the template; for PDF also the shared forms.css."""
+    """The files a form's output in ``fmt`` is made from: the template; for PDF also the shared stylesheet
+    (forms.css for a form, report.css for a report)."""
     path = template_path(form, fmt)
-    return [path, path.parent / STYLESHEET] if fmt == "pdf" else [path]
+    if fmt != "pdf":
+        return [path]
+    return [path, path.parent / (STYLESHEET if form.tabular else REPORT_STYLESHEET)]
 
 
 def template_hash(form: Form, fmt: str) -> str:
-    """sha256 of the template (PDF: of the template's and forms.css's hashes); "" when the template is missing."""
+    """sha256 of the template (PDF: of the template's and its stylesheet's hashes); "" when the template is missing."""
     paths = template_inputs(form, fmt)
     if not paths[0].is_file():
         return ""
@@ -95,5 +99,6 @@ def template_hash(form: Form, fmt: str) -> str:
 
 
 def template_hashes(forms: list[Form], formats: tuple[str, ...]) -> dict[tuple[str, str], str]:
-    """The template hash of each (form id, format): a change to forms.css changes every PDF's."""
-    return {(form.id, fmt): template_hash(form, fmt) for form in forms for fmt in formats}
+    """The template hash of each (form id, format) the form exists in (a report has no XLSX):
+    a change to forms.css changes every form's PDF, one to report.css every report's."""
+    return {(form.id, fmt): template_hash(form, fmt) for form in forms for fmt in form_formats(form, formats)}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..forms import Form
-from ..output import safe_name
+from ..output import form_formats, safe_name
 from .inputs import Source, sha256_bytes, sha256_file
 from .jobs import AggregateJob, AggregateRender, ProjectJob, Render, provenance
 from .manifest import OutputRow, SkipRow
@@ -113,7 +113,7 @@ def _formats(inp: Inputs, plan: Plan, by_key: dict[tuple[str, str, str], list[Ou
              stem: str, hashes: tuple[str, str]) -> list[str]:
     """The formats of ``form`` to render for ``key``; records fresh ones and duplicates to delete."""
     todo = []
-    for fmt in inp.formats:
+    for fmt in form_formats(form, inp.formats):  # a report has no XLSX
         path = f"{stem}-{form.short_title}.{fmt}"
         plan.owner[path] = key
         found = by_key.get((key, form.id, fmt), [])

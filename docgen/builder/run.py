@@ -40,7 +40,7 @@ class BuildOptions:
     out: Path
     jobs: int | None = None  # default: os.cpu_count()
     force: bool = False
-    forms: list[Form] | None = None  # default: every renderable tabular form
+    forms: list[Form] | None = None  # default: every renderable form (tabular forms and reports)
     formats: tuple[str, ...] = FORMATS
     samples: Path = SAMPLES
 
@@ -57,7 +57,7 @@ def clean_temporaries(out: Path) -> int:
 
 
 def _selected(options: BuildOptions) -> list[Form]:
-    forms = options.forms or [f for f in FORMS if f.renderable and f.tabular]
+    forms = options.forms or [f for f in FORMS if f.renderable]
     return [f for f in FORMS if f in forms]  # the registry's order
 
 
