@@ -13,7 +13,7 @@ from typing import Any
 from .forms import Form
 from .render.docx import CompiledDocx
 from .render.package import write_atomic
-from .render.pdf import CompiledHtml, weasyprint_available
+from .render.pdf import CompiledHtml, pdf_available
 from .render.report_pdf import CompiledReport
 from .render.xlsxfast import CompiledXlsx
 from .rules.context import ProjectResult
@@ -70,8 +70,8 @@ def form_formats(form: Form, formats: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def available_formats() -> tuple[str, ...]:
-    """``--format all``: DOCX and XLSX, and PDF when the PDF extra is importable."""
-    return ALL_FORMATS if weasyprint_available() else FORMATS
+    """``--format all``: DOCX and XLSX, and PDF when a PDF can be made here (WeasyPrint and a Chinese font)."""
+    return ALL_FORMATS if pdf_available() else FORMATS
 
 
 def template_file(form: Form, fmt: str) -> str:

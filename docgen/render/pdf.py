@@ -80,6 +80,15 @@ def _cjk_font_checked() -> bool:
     return True  # without fc-list (Windows, macOS) WeasyPrint uses the system's fonts, which have Chinese
 
 
+def pdf_available() -> bool:
+    """Whether ``--format all`` should include PDF: WeasyPrint imports and a Chinese font is installed."""
+    try:
+        require_pdf()
+    except PdfUnavailable:
+        return False
+    return True
+
+
 def require_pdf() -> None:
     """Raise :class:`PdfUnavailable` with what to install when a PDF cannot be made here."""
     _weasyprint()
