@@ -108,3 +108,25 @@ def xlsx_merged_at(ws, row: int, col: int) -> tuple[int, int, int, int] | None:
 
 def xlsx_values(ws) -> list:
     return [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def sample_result(name: str, as_of: Any = None) -> Any:
+    """The computed result of a sample project (``samples/<name>``)."""
+    from docgen.pipeline import run_file
+
+    from .conftest import SAMPLES
+
+    result = run_file(SAMPLES / name, name, as_of=as_of).result
+    assert result is not None
+    return result
+
+
+def row_with(rows: list[list[TcInfo]], label: str) -> list[TcInfo]:
+    """The first DOCX table row holding a cell whose text is ``label``."""
+    return next(r for r in rows if any(c.text == label for c in r))
+
+
+def text_after(row: list[TcInfo], label: str) -> str:
+    """The text of the cell right of the one holding ``label``."""
+    i = next(k for k, c in enumerate(row) if c.text == label)
+    return row[i + 1].text

@@ -10,15 +10,16 @@ import pytest
 
 from docgen.forms import find_form
 from docgen.output import missing_data
-from docgen.pipeline import run_file
-from docgen.rules.context import ProjectResult
 
-from .conftest import EXAMPLE, SAMPLES, base_project, make, run
+from .conftest import EXAMPLE, base_project, make, run
 from .formcheck import (
     docx_column,
     docx_rows,
     docx_text,
     render_form,
+    row_with,
+    sample_result,
+    text_after,
     vertical_groups,
     xlsx_find,
     xlsx_merged_at,
@@ -30,24 +31,12 @@ SAMPLE = "cunweishengshi-biaozhunhua.yaml"
 HOSTILE = 'A&B <C> "=SUM(A1)"'
 
 
-def _sample(name: str) -> ProjectResult:
-    result = run_file(SAMPLES / name, name).result
-    assert result is not None
-    return result
-
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return render_form(FORM, _sample(SAMPLE), tmp_path_factory.mktemp("feedback"))
+    return render_form(FORM, sample_result(SAMPLE), tmp_path_factory.mktemp("feedback"))
 
 
-def _row(rows, label: str):
-    return next(r for r in rows if any(c.text == label for c in r))
-
-
-def _after(row, label: str) -> str:
-    i = next(k for k, c in enumerate(row) if c.text == label)
-    return row[i + 1].text
 
 
 def test_file_name(files: dict[str, Path]) -> None:
@@ -60,27 +49,27 @@ def test_docx_values(files: dict[str, Path]) -> None:
                   "2024年9月20日", "注：1．本表由预算主管部门"):
         assert value in text, value
     rows = docx_rows(files["docx"])
-    assert _after(_row(rows, "项目名称"), "项目名称") == "2024年村卫生室标准化建设及设备配置项目"
-    assert _after(_row(rows, "主管部门"), "主管部门") == "勐海县卫生健康局"
-    assert _after(_row(rows, "实施单位"), "实施单位") == "勐海县卫生健康局基层卫生股"
-    assert _after(_row(rows, "审核单位"), "审核单位") == "勐海县财政局绩效管理股"
-    assert _after(_row(rows, "预算执行进度"), "预算执行进度").startswith(
+    assert text_after(row_with(rows, "项目名称"), "项目名称") == "2024年村卫生室标准化建设及设备配置项目"
+    assert text_after(row_with(rows, "主管部门"), "主管部门") == "勐海县卫生健康局"
+    assert text_after(row_with(rows, "实施单位"), "实施单位") == "勐海县卫生健康局基层卫生股"
+    assert text_after(row_with(rows, "审核单位"), "审核单位") == "勐海县财政局绩效管理股"
+    assert text_after(row_with(rows, "预算执行进度"), "预算执行进度").startswith(
         "截至2024年8月31日，预算执行率20.00%，时序进度66.67%，执行进度比30.00%")
-    assert _after(_row(rows, "项目管理"), "项目管理").startswith("实际启动日期（2024年6月10日）")
-    assert _after(_row(rows, "调整预算"), "调整预算").startswith("全年预计执行300万元，预计结余140万元")
-    assert _after(_row(rows, "绩效目标"), "绩效目标").startswith("标准化改造村卫生室数量")
+    assert text_after(row_with(rows, "项目管理"), "项目管理").startswith("实际启动日期（2024年6月10日）")
+    assert text_after(row_with(rows, "调整预算"), "调整预算").startswith("全年预计执行300万元，预计结余140万元")
+    assert text_after(row_with(rows, "绩效目标"), "绩效目标").startswith("标准化改造村卫生室数量")
     # one 整改要求: shown as written, not numbered
-    assert _after(_row(rows, "整改要求"), "整改要求").startswith("立即停工整改未履行招标程序的工程")
-    assert _after(_row(rows, "整改期限"), "整改期限") == "2024年10月15日"
+    assert text_after(row_with(rows, "整改要求"), "整改要求").startswith("立即停工整改未履行招标程序的工程")
+    assert text_after(row_with(rows, "整改期限"), "整改期限") == "2024年10月15日"
 
 
 def test_docx_opinion_block(files: dict[str, Path]) -> None:
     rows = docx_rows(files["docx"])
-    start = rows.index(_row(rows, "预算执行进度"))
+    start = rows.index(row_with(rows, "预算执行进度"))
     assert vertical_groups(docx_column(rows, 0, start))[0] == ("综合意见", 4)
     assert [c.text for c in docx_column(rows, 1, start)][:4] == ["预算执行进度", "项目管理", "调整预算", "绩效目标"]
-    assert {c.text: c.span for c in _row(rows, "整改要求")}["整改要求"] == 2
-    assert _row(rows, "预算执行进度")[-1].span == 4
+    assert {c.text: c.span for c in row_with(rows, "整改要求")}["整改要求"] == 2
+    assert row_with(rows, "预算执行进度")[-1].span == 4
 
 
 def test_xlsx_values_and_merges(files: dict[str, Path]) -> None:
@@ -108,10 +97,10 @@ def test_absent_opinions_and_numbered_requirements(tmp_path: Path) -> None:
     result, _ = run(make(data))
     files = render_form(FORM, result, tmp_path)
     rows = docx_rows(files["docx"])
-    assert _after(_row(rows, "预算执行进度"), "预算执行进度") == "执行偏慢。"
+    assert text_after(row_with(rows, "预算执行进度"), "预算执行进度") == "执行偏慢。"
     for area in ("项目管理", "调整预算", "绩效目标"):
-        assert _after(_row(rows, area), area) == "无"
-    assert _after(_row(rows, "整改期限"), "整改期限") == "年底前"
+        assert text_after(row_with(rows, area), area) == "无"
+    assert text_after(row_with(rows, "整改期限"), "整改期限") == "年底前"
     xml = zipfile.ZipFile(files["docx"]).read("word/document.xml").decode()
     xml = re.sub(r"<w:t(?: [^>]*)?>", "<w:t>", xml)
     assert "1．加快支出。</w:t><w:br/><w:t>2．补办手续。" in xml
@@ -126,13 +115,13 @@ def test_no_requirements(tmp_path: Path) -> None:
     data["反馈"] = {"审核单位": "测试县财政局", "审核日期": "2024-09-01"}
     result, _ = run(make(data))
     rows = docx_rows(render_form(FORM, result, tmp_path)["docx"])
-    assert _after(_row(rows, "整改要求"), "整改要求") == "无"
-    assert _after(_row(rows, "整改期限"), "整改期限") == "无"
-    assert _after(_row(rows, "绩效目标"), "绩效目标") == "无"
+    assert text_after(row_with(rows, "整改要求"), "整改要求") == "无"
+    assert text_after(row_with(rows, "整改期限"), "整改期限") == "无"
+    assert text_after(row_with(rows, "绩效目标"), "绩效目标") == "无"
 
 
 def test_skipped_without_feedback() -> None:
-    result = _sample(EXAMPLE.name)
+    result = sample_result(EXAMPLE.name)
     assert FORM is not None and missing_data(FORM, result) is not None
 
 
@@ -147,9 +136,9 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
     result, _ = run(make(data))
     files = render_form(FORM, result, tmp_path)
     rows = docx_rows(files["docx"])
-    assert _after(_row(rows, "项目名称"), "项目名称") == HOSTILE
-    assert _after(_row(rows, "绩效目标"), "绩效目标") == "=1+1"
-    assert _after(_row(rows, "整改要求"), "整改要求") == '=HYPERLINK("x")'
+    assert text_after(row_with(rows, "项目名称"), "项目名称") == HOSTILE
+    assert text_after(row_with(rows, "绩效目标"), "绩效目标") == "=1+1"
+    assert text_after(row_with(rows, "整改要求"), "整改要求") == '=HYPERLINK("x")'
     assert "审核单位（章）：<审核>&" in docx_text(files["docx"])
     xml = zipfile.ZipFile(files["docx"]).read("word/document.xml").decode()
     assert "第一行 &amp; &lt;b&gt;</w:t><w:br/>" in xml.replace('<w:t xml:space="preserve">', "<w:t>")
@@ -159,7 +148,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
 
 
 def test_renders_identically_twice(tmp_path: Path) -> None:
-    result = _sample(SAMPLE)
+    result = sample_result(SAMPLE)
     a = render_form(FORM, result, tmp_path / "a")
     b = render_form(FORM, result, tmp_path / "b")
     for fmt in ("docx", "xlsx"):

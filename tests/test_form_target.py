@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 
 from docgen.forms import find_form
-from docgen.pipeline import run_file
-from docgen.rules.context import ProjectResult
 
-from .conftest import EXAMPLE, SAMPLES, base_project, make, run
+from .conftest import EXAMPLE, base_project, make, run
 from .formcheck import (
     docx_column,
     docx_rows,
     docx_text,
     render_form,
+    row_with,
+    sample_result,
+    text_after,
     vertical_groups,
     xlsx_find,
     xlsx_merged_at,
@@ -27,32 +28,18 @@ FORM = find_form("target")
 HOSTILE = 'A&B <C> "=SUM(A1)"'
 
 
-def _sample(name: str) -> ProjectResult:
-    result = run_file(SAMPLES / name, name).result
-    assert result is not None
-    return result
-
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return render_form(FORM, _sample(EXAMPLE.name), tmp_path_factory.mktemp("target"))
+    return render_form(FORM, sample_result(EXAMPLE.name), tmp_path_factory.mktemp("target"))
 
 
 @pytest.fixture(scope="module")
 def medium(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """中期资金总额, 中长期目标, no 分值: the 流沙河 sample."""
-    return render_form(FORM, _sample("liushahe-hedao-zhili.yaml"), tmp_path_factory.mktemp("target-medium"))
+    return render_form(FORM, sample_result("liushahe-hedao-zhili.yaml"), tmp_path_factory.mktemp("target-medium"))
 
 
-def _row(rows, label: str):
-    return next(r for r in rows if any(c.text == label for c in r))
-
-
-def _after(row, label: str) -> str:
-    """The text of the cell right of the one holding ``label``."""
-    cells = [c for c in row]
-    i = next(k for k, c in enumerate(cells) if c.text == label)
-    return cells[i + 1].text
 
 
 def test_file_name(files: dict[str, Path]) -> None:
@@ -65,21 +52,21 @@ def test_docx_header_values(files: dict[str, Path]) -> None:
                   "注：1．财政拨款含一般公共预算拨款"):
         assert value in text, value
     rows = docx_rows(files["docx"])
-    assert _after(_row(rows, "项目名称"), "项目名称") == "2024年农村饮水安全巩固提升工程"
-    assert _after(_row(rows, "项目编码"), "项目编码") == "532822-2024-0031"
-    assert _after(_row(rows, "主管部门及代码"), "主管部门及代码") == "勐海县水务局"
-    assert _after(_row(rows, "实施单位"), "实施单位") == "勐海县农村饮水安全管理站"
-    assert _after(_row(rows, "项目负责人"), "项目负责人") == "岩温"
-    assert _after(_row(rows, "联系电话"), "联系电话") == "0691-5122345"
-    assert _after(_row(rows, "项目属性"), "项目属性") == "□新增项目\u3000\u3000√延续项目"
-    assert _after(_row(rows, "项目起止时间"), "项目起止时间") == "2024年1月1日至2024年12月31日"
+    assert text_after(row_with(rows, "项目名称"), "项目名称") == "2024年农村饮水安全巩固提升工程"
+    assert text_after(row_with(rows, "项目编码"), "项目编码") == "532822-2024-0031"
+    assert text_after(row_with(rows, "主管部门及代码"), "主管部门及代码") == "勐海县水务局"
+    assert text_after(row_with(rows, "实施单位"), "实施单位") == "勐海县农村饮水安全管理站"
+    assert text_after(row_with(rows, "项目负责人"), "项目负责人") == "岩温"
+    assert text_after(row_with(rows, "联系电话"), "联系电话") == "0691-5122345"
+    assert text_after(row_with(rows, "项目属性"), "项目属性") == "□新增项目\u3000\u3000√延续项目"
+    assert text_after(row_with(rows, "项目起止时间"), "项目起止时间") == "2024年1月1日至2024年12月31日"
 
 
 def test_docx_funding_block(files: dict[str, Path], medium: dict[str, Path]) -> None:
     rows = docx_rows(files["docx"])
-    top = _row(rows, "中期资金总额：")
-    assert _after(top, "中期资金总额：") == "—"  # no 中期资金总额 in the file
-    assert _after(top, "年度资金总额：") == "400.00"
+    top = row_with(rows, "中期资金总额：")
+    assert text_after(top, "中期资金总额：") == "—"  # no 中期资金总额 in the file
+    assert text_after(top, "年度资金总额：") == "400.00"
     sub = rows[rows.index(top) + 1]
     assert [c.text for c in sub if c.vmerge is None] == ["其中：财政拨款", "—", "其中：财政拨款", "360.00"]
     other = rows[rows.index(top) + 2]
@@ -88,9 +75,9 @@ def test_docx_funding_block(files: dict[str, Path], medium: dict[str, Path]) -> 
     assert label == ("项目资金（万元）", 3)
     # 财政拨款 = 一般公共预算拨款 + 政府性基金 (+ 国有资本经营预算)
     rows = docx_rows(medium["docx"])
-    top = _row(rows, "中期资金总额：")
-    assert _after(top, "中期资金总额：") == "1500.00"
-    assert _after(top, "年度资金总额：") == "600.00"  # 年初预算数, not the adjusted 520
+    top = row_with(rows, "中期资金总额：")
+    assert text_after(top, "中期资金总额：") == "1500.00"
+    assert text_after(top, "年度资金总额：") == "600.00"  # 年初预算数, not the adjusted 520
     sub = rows[rows.index(top) + 1]
     assert [c.text for c in sub if c.vmerge is None] == ["其中：财政拨款", "1500.00", "其中：财政拨款", "600.00"]
     other = rows[rows.index(top) + 2]
@@ -99,19 +86,19 @@ def test_docx_funding_block(files: dict[str, Path], medium: dict[str, Path]) -> 
 
 def test_docx_goals(files: dict[str, Path], medium: dict[str, Path]) -> None:
     rows = docx_rows(files["docx"])
-    head = _row(rows, "中长期目标")
+    head = row_with(rows, "中长期目标")
     assert {c.text: c.span for c in head if c.text} == {"总体目标": 2, "中长期目标": 2, "年度目标": 3}
     goals = rows[rows.index(head) + 1]
     assert goals[1].text == ""  # no 中长期目标 in the file
     assert goals[2].text.startswith("完成12个行政村集中供水工程改造")
     rows = docx_rows(medium["docx"])
-    goals = rows[rows.index(_row(rows, "中长期目标")) + 1]
+    goals = rows[rows.index(row_with(rows, "中长期目标")) + 1]
     assert goals[1].text == "2024—2026年完成流沙河勐海段22公里河道综合治理，防洪标准达到20年一遇。"
 
 
 def test_docx_indicators_grouped(files: dict[str, Path]) -> None:
     rows = docx_rows(files["docx"])
-    head = rows.index(_row(rows, "一级指标"))
+    head = rows.index(row_with(rows, "一级指标"))
     spans = {c.text: c.span for c in rows[head]}
     assert spans == {"绩效指标": 1, "一级指标": 1, "二级指标": 1, "三级指标": 1, "指标值": 2, "分值": 1}
     first = head + 1
@@ -131,7 +118,7 @@ def test_docx_indicators_grouped(files: dict[str, Path]) -> None:
 
 def test_weights_blank_when_none_given(medium: dict[str, Path]) -> None:
     rows = docx_rows(medium["docx"])
-    first = rows.index(_row(rows, "一级指标")) + 1
+    first = rows.index(row_with(rows, "一级指标")) + 1
     assert {c.text for c in docx_column(rows, 6, first)} == {""}
 
 
@@ -148,10 +135,10 @@ def test_official_order_and_partial_weights(tmp_path: Path) -> None:
     result, _ = run(make(data))
     files = render_form(FORM, result, tmp_path)
     rows = docx_rows(files["docx"])
-    first = rows.index(_row(rows, "一级指标")) + 1
+    first = rows.index(row_with(rows, "一级指标")) + 1
     assert [c.text for c in docx_column(rows, 3, first)] == ["新建工程", "合格率", "受益人口", "满意度"]
     assert [c.text for c in docx_column(rows, 6, first)] == ["20.00", "30.00", "30.00", "10.00"]
-    assert _after(_row(rows, "项目属性"), "项目属性") == "√新增项目\u3000\u3000□延续项目"
+    assert text_after(row_with(rows, "项目属性"), "项目属性") == "√新增项目\u3000\u3000□延续项目"
 
 
 def test_xlsx_values_and_merges(files: dict[str, Path]) -> None:
@@ -185,7 +172,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
     result, _ = run(make(data))
     files = render_form(FORM, result, tmp_path)
     rows = docx_rows(files["docx"])
-    assert _after(_row(rows, "项目名称"), "项目名称") == HOSTILE
+    assert text_after(row_with(rows, "项目名称"), "项目名称") == HOSTILE
     xml = zipfile.ZipFile(files["docx"]).read("word/document.xml").decode()
     assert "A&amp;B &lt;C&gt;" in xml
     assert "第一行 &amp; &lt;b&gt;</w:t><w:br/>" in xml.replace('<w:t xml:space="preserve">', "<w:t>")
@@ -200,7 +187,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
 
 
 def test_renders_identically_twice(tmp_path: Path) -> None:
-    result = _sample(EXAMPLE.name)
+    result = sample_result(EXAMPLE.name)
     a = render_form(FORM, result, tmp_path / "a")
     b = render_form(FORM, result, tmp_path / "b")
     for fmt in ("docx", "xlsx"):

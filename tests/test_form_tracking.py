@@ -12,16 +12,17 @@ import pytest
 from docgen.formdata.tracking import alert_rules
 from docgen.forms import find_form
 from docgen.output import missing_data
-from docgen.pipeline import run_file
 from docgen.profile import build_profile
-from docgen.rules.context import ProjectResult
 
-from .conftest import EXAMPLE, SAMPLES, base_project, make, run
+from .conftest import EXAMPLE, base_project, make, run
 from .formcheck import (
     docx_column,
     docx_rows,
     docx_text,
     render_form,
+    row_with,
+    sample_result,
+    text_after,
     vertical_groups,
     xlsx_find,
     xlsx_merged_at,
@@ -34,35 +35,23 @@ COLUMNS = ["一级指标", "二级指标", "三级指标", "年度指标值", "�
            "偏差及原因说明", "完成可能性"]
 
 
-def _sample(name: str, as_of: date | None = None) -> ProjectResult:
-    result = run_file(SAMPLES / name, name, as_of=as_of).result
-    assert result is not None
-    return result
-
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return render_form(FORM, _sample(EXAMPLE.name), tmp_path_factory.mktemp("tracking"))
+    return render_form(FORM, sample_result(EXAMPLE.name), tmp_path_factory.mktemp("tracking"))
 
 
 @pytest.fixture(scope="module")
 def late(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The 村卫生室 sample: two snapshots (the 8-31 one is current), red lights, a violation."""
-    return render_form(FORM, _sample("cunweishengshi-biaozhunhua.yaml"), tmp_path_factory.mktemp("tracking-late"))
+    return render_form(FORM, sample_result("cunweishengshi-biaozhunhua.yaml"), tmp_path_factory.mktemp("tracking-late"))
 
 
-def _row(rows, label: str):
-    return next(r for r in rows if any(c.text == label for c in r))
-
-
-def _after(row, label: str) -> str:
-    i = next(k for k, c in enumerate(row) if c.text == label)
-    return row[i + 1].text
 
 
 def _indicator(rows, name: str) -> dict[str, str]:
     """The part-2 row of one indicator, keyed by column header."""
-    row = _row(rows, name)
+    row = row_with(rows, name)
     by_col = {c.col: c.text for c in row}
     return {label: by_col[col] for col, label in enumerate(COLUMNS)}
 
@@ -79,16 +68,16 @@ def test_docx_title_and_header(files: dict[str, Path]) -> None:
                   "进度完成率低于60%为红灯，60%至80%为黄灯，80%及以上为绿灯，完成率120%及以上为蓝灯"):
         assert value in text, value
     rows = docx_rows(files["docx"])
-    assert _after(_row(rows, "项目名称"), "项目名称") == "2024年农村饮水安全巩固提升工程"
-    assert _after(_row(rows, "主管部门"), "主管部门") == "勐海县水务局"
+    assert text_after(row_with(rows, "项目名称"), "项目名称") == "2024年农村饮水安全巩固提升工程"
+    assert text_after(row_with(rows, "主管部门"), "主管部门") == "勐海县水务局"
 
 
 def test_docx_part1(files: dict[str, Path]) -> None:
     rows = docx_rows(files["docx"])
-    start = _row(rows, "项目启动情况")
-    assert _after(start, "计划启动日期") == "2024年3月1日"
-    assert _after(start, "实际启动日期") == "2024年4月15日（较计划推迟45天）"
-    head = _row(rows, "年初预算数")
+    start = row_with(rows, "项目启动情况")
+    assert text_after(start, "计划启动日期") == "2024年3月1日"
+    assert text_after(start, "实际启动日期") == "2024年4月15日（较计划推迟45天）"
+    head = row_with(rows, "年初预算数")
     values = rows[rows.index(head) + 1]
     labels = [c.text for c in head if c.vmerge is None]
     assert labels == ["年初预算数", "全年预算数", "执行数", "执行率", "时序进度", "执行进度比", "预算执行预警"]
@@ -96,17 +85,17 @@ def test_docx_part1(files: dict[str, Path]) -> None:
     assert [c.text for c in values if c.vmerge is None] == [
         "400.00", "400.00", "136.00", "34.00%", "50.00%", "68.00%", "黄灯"]
     assert vertical_groups(docx_column(rows, 0, rows.index(head)))[0] == ("预算执行情况", 2)
-    assert _after(_row(rows, "资金拨付情况"), "资金拨付情况") == "按工程进度拨付，已拨付136万元。"
-    assert _after(_row(rows, "制度建设情况"), "制度建设情况") == "已制定项目资金管理办法，管护办法待出台。"
-    assert _after(_row(rows, "违规情况"), "违规情况") == "无"  # empty in the file
-    assert _after(_row(rows, "项目进展情况"), "项目进展情况") == "已完成7处工程招标，5处开工建设，其中3处完工通水。"
-    section = _row(rows, "一、预算执行及项目管理情况分析")
+    assert text_after(row_with(rows, "资金拨付情况"), "资金拨付情况") == "按工程进度拨付，已拨付136万元。"
+    assert text_after(row_with(rows, "制度建设情况"), "制度建设情况") == "已制定项目资金管理办法，管护办法待出台。"
+    assert text_after(row_with(rows, "违规情况"), "违规情况") == "无"  # empty in the file
+    assert text_after(row_with(rows, "项目进展情况"), "项目进展情况") == "已完成7处工程招标，5处开工建设，其中3处完工通水。"
+    section = row_with(rows, "一、预算执行及项目管理情况分析")
     assert section[0].span == 11
 
 
 def test_docx_part2_values(files: dict[str, Path]) -> None:
     rows = docx_rows(files["docx"])
-    assert [c.text for c in _row(rows, "偏差及原因说明")] == COLUMNS
+    assert [c.text for c in row_with(rows, "偏差及原因说明")] == COLUMNS
     assert _indicator(rows, "改造集中供水工程数量") == {
         "一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "改造集中供水工程数量", "年度指标值": "≥12处",
         "应完成值": "6处", "执行情况": "3处", "完成率": "25.00%", "偏差率": "-50.00%", "判定": "红灯",
@@ -124,7 +113,7 @@ def test_docx_part2_values(files: dict[str, Path]) -> None:
 
 def test_docx_part2_grouped(files: dict[str, Path]) -> None:
     rows = docx_rows(files["docx"])
-    first = rows.index(_row(rows, "偏差及原因说明")) + 1
+    first = rows.index(row_with(rows, "偏差及原因说明")) + 1
     assert vertical_groups(docx_column(rows, 0, first)) == [("产出指标", 5), ("效益指标", 2), ("满意度指标", 1)]
     assert vertical_groups(docx_column(rows, 1, first)) == [
         ("数量指标", 2), ("质量指标", 1), ("时效指标", 1), ("成本指标", 1), ("社会效益指标", 1),
@@ -135,11 +124,11 @@ def test_latest_snapshot_and_red_project(late: dict[str, Path]) -> None:
     text = docx_text(late["docx"])
     assert "（截至2024年8月31日）" in text
     rows = docx_rows(late["docx"])
-    values = rows[rows.index(_row(rows, "年初预算数")) + 1]
+    values = rows[rows.index(row_with(rows, "年初预算数")) + 1]
     assert [c.text for c in values if c.vmerge is None] == [
         "440.00", "440.00", "88.00", "20.00%", "66.67%", "30.00%", "红灯"]
-    assert _after(_row(rows, "项目启动情况"), "实际启动日期") == "2024年6月10日（较计划推迟101天）"
-    assert _after(_row(rows, "违规情况"), "违规情况").startswith("曼稿村、曼短村2个村卫生室改造工程未履行招标程序")
+    assert text_after(row_with(rows, "项目启动情况"), "实际启动日期") == "2024年6月10日（较计划推迟101天）"
+    assert text_after(row_with(rows, "违规情况"), "违规情况").startswith("曼稿村、曼短村2个村卫生室改造工程未履行招标程序")
     count = _indicator(rows, "标准化改造村卫生室数量")
     assert count["应完成值"] == "16个"
     assert count["偏差及原因说明"] == "其他、人员保障：雨季施工受阻，施工单位人员不足，部分村卫生室用地手续未办妥。"
@@ -148,11 +137,11 @@ def test_latest_snapshot_and_red_project(late: dict[str, Path]) -> None:
 
 
 def test_as_of_picks_the_earlier_snapshot(tmp_path: Path) -> None:
-    files = render_form(FORM, _sample("cunweishengshi-biaozhunhua.yaml", as_of=date(2024, 7, 15)), tmp_path)
+    files = render_form(FORM, sample_result("cunweishengshi-biaozhunhua.yaml", as_of=date(2024, 7, 15)), tmp_path)
     text = docx_text(files["docx"])
     assert "（截至2024年6月30日）" in text
     rows = docx_rows(files["docx"])
-    values = rows[rows.index(_row(rows, "年初预算数")) + 1]
+    values = rows[rows.index(row_with(rows, "年初预算数")) + 1]
     assert [c.text for c in values if c.vmerge is None][2:4] == ["35.00", "7.95%"]
 
 
@@ -210,9 +199,9 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
     result, _ = run(make(data))
     files = render_form(FORM, result, tmp_path)
     rows = docx_rows(files["docx"])
-    assert _after(_row(rows, "项目名称"), "项目名称") == HOSTILE
-    assert _after(_row(rows, "违规情况"), "违规情况") == '=HYPERLINK("x")'
-    assert _after(_row(rows, "资金拨付情况"), "资金拨付情况") == "<w:t>"
+    assert text_after(row_with(rows, "项目名称"), "项目名称") == HOSTILE
+    assert text_after(row_with(rows, "违规情况"), "违规情况") == '=HYPERLINK("x")'
+    assert text_after(row_with(rows, "资金拨付情况"), "资金拨付情况") == "<w:t>"
     assert _indicator(rows, "新建工程")["偏差及原因说明"] == "其他：=1+1"
     xml = zipfile.ZipFile(files["docx"]).read("word/document.xml").decode()
     assert "第一行 &amp; &lt;b&gt;</w:t><w:br/>" in xml.replace('<w:t xml:space="preserve">', "<w:t>")
@@ -223,7 +212,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
 
 
 def test_renders_identically_twice(tmp_path: Path) -> None:
-    result = _sample(EXAMPLE.name)
+    result = sample_result(EXAMPLE.name)
     a = render_form(FORM, result, tmp_path / "a")
     b = render_form(FORM, result, tmp_path / "b")
     for fmt in ("docx", "xlsx"):

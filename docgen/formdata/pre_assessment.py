@@ -73,6 +73,6 @@ def build(result: ProjectResult) -> dict[str, Any]:
         "结论": {name: mark(pa.conclusion == name) for name in PRE_CONCLUSIONS},
         "结论分档": bands(result.profile),
         # the rule caps on a dimension scored below half its weight (rules/preassess.py); name them
-        "封顶说明": cap_note([d for d in pa.dimensions if d.score * 2 < d.weight]) if pa.capped else "",
+        "封顶说明": cap_note(list(pa.weak)) if pa.capped else "",
     })
     return ctx

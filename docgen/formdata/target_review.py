@@ -32,13 +32,11 @@ def aspect(findings: list[Finding], rule: str) -> str:
 
 
 def numeric_checks(result: ProjectResult) -> dict[str, Any]:
-    """The 004 figures: counted the way rules/review.py counts them, with the profile's minimums."""
+    """The 004 figures as rules/review.py counted them, with the profile's minimums."""
     s = result.profile.target_review
     review = result.review
-    indicators = result.project.indicators
     share = ratio(review.quantified, review.total)
-    n1 = len({i.level1 for i in indicators})
-    n2 = len({i.level2 for i in indicators})
+    n1, n2 = review.level1, review.level2
     n3 = review.total
 
     def verdict(ok: bool) -> str:

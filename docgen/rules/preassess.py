@@ -13,6 +13,11 @@ SUPPORT, PARTIAL, REJECT = "予以支持", "部分支持", "不予支持"
 _ORDER = (REJECT, PARTIAL, SUPPORT)
 
 
+def is_weak(score: Decimal, weight: Decimal) -> bool:
+    """Below half the dimension's weight (exactly half is not)."""
+    return score * 2 < weight
+
+
 @dataclass(frozen=True)
 class DimensionScore:
     name: str
@@ -29,6 +34,11 @@ class PreAssessmentResult:
     conclusion: str  # the given one when written, else the computed one
     capped: bool
 
+    @property
+    def weak(self) -> tuple[DimensionScore, ...]:
+        """Dimensions scored below half their weight (the ones that cap the conclusion)."""
+        return tuple(d for d in self.dimensions if is_weak(d.score, d.weight))
+
 
 def pre_assessment(project: Project, profile: Profile, diags: Diagnostics) -> PreAssessmentResult | None:
     pa = project.pre_assessment
@@ -44,7 +54,7 @@ def pre_assessment(project: Project, profile: Profile, diags: Diagnostics) -> Pr
             continue  # reported by the loader
         if dim.score > weight:
             diags.error(("事前评估", "维度", name, "得分"), f"得分 {dim.score} 超过该维度分值 {weight}")
-        if dim.score * 2 < weight:
+        if is_weak(dim.score, weight):
             weak = True
         dims.append(DimensionScore(name, weight, dim.score, dim.opinion))
     total = sum((d.score for d in dims), Decimal(0))

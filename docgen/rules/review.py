@@ -28,6 +28,8 @@ class TargetReview:
     findings: tuple[Finding, ...]
     quantified: int
     total: int
+    level1: int = 0  # distinct 一级指标
+    level2: int = 0  # distinct 二级指标
 
 
 def _placeholders(project: Project, profile: Profile) -> list[tuple[str, str]]:
@@ -123,4 +125,4 @@ def target_review(project: Project, profile: Profile) -> TargetReview:
             out.append(Finding(WARNING, "适当性", f"{label}合计与各来源之和不一致"))
 
     conclusion = FAIL if any(f.level == ERROR for f in out) else PASS
-    return TargetReview(conclusion, tuple(out), quantified, total)
+    return TargetReview(conclusion, tuple(out), quantified, total, n1, n2)
