@@ -27,7 +27,7 @@ from projects import project
 from docgen.errors import Diagnostics
 from docgen.forms import Form, find_form
 from docgen.model import Project
-from docgen.output import compiled_docx, compiled_html, missing_data, template_file
+from docgen.output import compiled_docx, compiled_pdf, missing_data
 from docgen.profile import build_profile
 from docgen.render.pdf import require_pdf
 from docgen.rules.context import compute
@@ -57,17 +57,16 @@ def contexts(form: Form, n: int) -> list[dict[str, Any]]:
     return [c for c in (context(form, i) for i in range(n)) if c is not None]
 
 
-def _render_one(name: str, context: dict[str, Any]) -> tuple[float, int]:
+def _render_one(form: Form, context: dict[str, Any]) -> tuple[float, int]:
     start = time.perf_counter()
-    _, pages = compiled_html(name).render_counted(context, "t", {"docgen.数据哈希": "bench"})
+    _, pages = compiled_pdf(form).render_counted(context, "t", {"docgen.数据哈希": "bench"})
     return (time.perf_counter() - start) * 1000, pages
 
 
 def weasy(form: Form, ctxs: list[dict[str, Any]]) -> tuple[float, float, int]:
     """(median ms per page over documents, total ms per page, pages) in this process, warmed."""
-    name = template_file(form, "pdf")
-    _render_one(name, ctxs[0])  # the FontConfiguration, stylesheet and template: once per process
-    runs = [_render_one(name, c) for c in ctxs]
+    _render_one(form, ctxs[0])  # the FontConfiguration, stylesheet and template: once per process
+    runs = [_render_one(form, c) for c in ctxs]
     pages = sum(p for _, p in runs)
     return statistics.median(ms / p for ms, p in runs), sum(ms for ms, _ in runs) / pages, pages
 

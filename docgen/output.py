@@ -64,6 +64,17 @@ def compiled_report(name: str) -> CompiledReport:
     return CompiledReport(TEMPLATES / "html" / name)
 
 
+def compiled_pdf(form: Form) -> CompiledHtml:
+    """A form's PDF renderer: a form's page (forms.css) or a report's GB/T 9704 page (report.css)."""
+    return (compiled_html if form.tabular else compiled_report)(template_file(form, "pdf"))
+
+
+def clear_compiled() -> None:
+    """Forget every compiled template (the template folder or a template may have changed)."""
+    for cached in (compiled_docx, compiled_xlsx, compiled_html, compiled_report):
+        cached.cache_clear()
+
+
 def form_formats(form: Form, formats: tuple[str, ...]) -> tuple[str, ...]:
     """The formats a form exists in among ``formats``: reports have no XLSX."""
     return formats if form.tabular else tuple(f for f in formats if f != "xlsx")
@@ -110,8 +121,7 @@ def render_bytes(form: Form, context: dict[str, Any], fmt: str, title: str,
     if fmt == "docx":
         return compiled_docx(form.docx_template()).render(context, title, properties)
     if fmt == "pdf":
-        compiled = compiled_html if form.tabular else compiled_report
-        return compiled(template_file(form, fmt)).render(context, title, properties)
+        return compiled_pdf(form).render(context, title, properties)
     if not form.tabular:
         raise ValueError(f"{form.id}: a report has no XLSX")
     return compiled_xlsx(form.xlsx_template()).render(context, title, properties)

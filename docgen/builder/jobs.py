@@ -34,9 +34,7 @@ def init_worker(templates: str, parent: int) -> None:
     A worker also ends when the build process is gone (``kill -9``): otherwise it would wait for work forever.
     """
     output.TEMPLATES = Path(templates)
-    output.compiled_docx.cache_clear()
-    output.compiled_xlsx.cache_clear()
-    output.compiled_html.cache_clear()
+    output.clear_compiled()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 

@@ -157,9 +157,7 @@ def _check_same_source(options: BuildOptions) -> None:
 
 def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] | None = None) -> BuildResult:
     """Run one build. ``progress(total)`` returns a function called once per finished job."""
-    output.compiled_docx.cache_clear()  # a template may have changed since this process last compiled it
-    output.compiled_xlsx.cache_clear()
-    output.compiled_html.cache_clear()
+    output.clear_compiled()  # a template may have changed since this process last compiled it
     if "pdf" in options.formats:
         require_pdf()  # no WeasyPrint or no Chinese font: say what to install before anything is touched
     forms = _selected(options)

@@ -7,9 +7,8 @@ one parsed stylesheet (templates/html/forms.css); each template is compiled once
 
 Speed (bench/pdf.py): besides the shared FontConfiguration and stylesheet, the HTML is cascaded against
 a reduced user-agent stylesheet (only the rules of the elements the templates use, derived once from
-WeasyPrint's own), the template's own newlines between tags are dropped before it is compiled (never
-the data's), and an embedded font is subset in one HarfBuzz pass instead of WeasyPrint's two (the same
-bytes: the second pass only re-applies the "no hinting" flag to the retained glyph ids).
+WeasyPrint's own) and the template's own newlines between tags are dropped before it is compiled (never
+the data's); font subsetting and stream compression are made cheaper in render/pdfspeed.py.
 
 A PDF without a CJK font would show empty boxes, so a render first checks (fontconfig) that a Chinese
 font is installed and otherwise says which package to install. Output is deterministic: no creation
@@ -31,6 +30,7 @@ from jinja2 import Template
 
 from ..errors import DocgenError
 from .env import make_env
+from .pdfspeed import install_fast_compression, install_one_pass_subset
 
 STYLESHEET = "forms.css"
 INSTALL_PDF = ('PDF 需要可选组件 WeasyPrint：请运行 pip install "docgen[pdf]"'
@@ -164,55 +164,6 @@ def _html_class(wp: Any) -> Any:
     return FormsHTML
 
 
-def _one_pass_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
-    """WeasyPrint's HarfBuzz subsetting in one pass (its two passes give these same bytes, in twice the time).
-
-    Kept: the used glyph ids (retained), unrecognised tables passed through, CFF desubroutinised, the same
-    dropped tables; hinting dropped unless asked for; a .notdef outline when a glyph is missing.
-    """
-    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
-    from weasyprint.text.fonts import get_hb_object_data
-
-    hb_subset = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy)
-    gid_set = harfbuzz_subset.hb_subset_input_glyph_set(hb_subset)
-    gids = sorted(to_unicode)
-    gid_array = ffi.new(f"hb_codepoint_t[{len(gids)}]", gids)
-    harfbuzz.hb_set_add_sorted_array(gid_set, gid_array, len(gids))
-    flags = (harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS | harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
-             | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE)
-    if not hinting:
-        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
-    if font.missing:
-        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
-    harfbuzz_subset.hb_subset_input_set_flags(hb_subset, flags)
-    drop_set = harfbuzz_subset.hb_subset_input_set(hb_subset, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG)
-    drop = tuple(harfbuzz.hb_tag_from_string(name, -1) for name in (
-        b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG "))
-    drop_array = ffi.new(f"hb_codepoint_t[{len(drop)}]", drop)
-    harfbuzz.hb_set_add_sorted_array(drop_set, drop_array, len(drop))
-    hb_face = ffi.gc(harfbuzz_subset.hb_subset_or_fail(font.hb_face, hb_subset), harfbuzz.hb_face_destroy)
-    content = get_hb_object_data(hb_face) if hb_face else None
-    if content:
-        font.file_content = content
-    else:  # let WeasyPrint try (and warn) its own way
-        _STOCK_SUBSET[0](font, to_unicode, hinting)
-
-
-_STOCK_SUBSET: list[Any] = []
-SUBSET_VERSIONS = ("6", "7")  # WeasyPrint majors whose Font._harfbuzz_subset the one-pass subset reproduces
-
-
-def _install_one_pass_subset(wp: Any) -> None:
-    """Use :func:`_one_pass_subset` for WeasyPrint versions known to subset this way (tests compare the bytes)."""
-    from weasyprint.pdf import fonts
-
-    stock = getattr(fonts.Font, "_harfbuzz_subset", None)
-    if stock is None or _STOCK_SUBSET or not str(wp.__version__).startswith(SUBSET_VERSIONS):
-        return
-    _STOCK_SUBSET.append(stock)
-    fonts.Font._harfbuzz_subset = _one_pass_subset
-
-
 def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
     """(FontConfiguration, parsed stylesheet, HTML class): one font configuration per process, each stylesheet
     (forms.css, report.css) parsed once per process and template folder."""
@@ -223,7 +174,8 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
 
             fonts = FontConfiguration()
             css = wp.CSS(filename=str(folder / STYLESHEET), font_config=fonts)
-            _install_one_pass_subset(wp)
+            install_one_pass_subset(wp)
+            install_fast_compression()
             _SHARED[folder] = (fonts, css, _html_class(wp))
         fonts, css, html_class = _SHARED[folder]
         if stylesheet != STYLESHEET:
