@@ -103,6 +103,25 @@ def test_same_input_same_bytes(rendered: dict, tmp_path: Path) -> None:
         assert "DocgenDataHash:  abc" in info and "CreationDate" not in info and "ModDate" not in info
 
 
+def test_bytes_do_not_depend_on_what_the_process_rendered_before(rendered: dict, tmp_path: Path) -> None:
+    """Font subsets and compressed fonts are remembered per process: a fresh process gives the same bytes."""
+    form = find_form("monitor")
+    render_bytes(find_form("correction"), rendered["correction"][3], "pdf", "t")  # other glyphs first
+    here = render_bytes(form, form.build(run_file(EXAMPLE, "x").result), "pdf", "t")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from docgen.forms import find_form\n"
+        "from docgen.output import render_bytes\n"
+        "from docgen.pipeline import run_file\n"
+        f"r = run_file(Path({str(EXAMPLE)!r}), 'x').result\n"
+        "form = find_form('monitor')\n"
+        "sys.stdout.buffer.write(render_bytes(form, form.build(r), 'pdf', 't'))\n"
+    )
+    fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, timeout=300).stdout
+    assert fresh[:5] == b"%PDF-" and fresh == here
+
+
 def _xlsx_shown(cell) -> str:
     """A cell as Excel shows it (the templates' number formats are 0.00 and 0.00%)."""
     if isinstance(cell.value, (int, float)):
