@@ -85,7 +85,7 @@ def cli() -> None:
 @profile_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def check(paths: tuple[Path, ...], profile_name: str | None) -> None:
-    """校验项目数据文件（目录则校验其下全部 .yaml/.yml）。
+    """校验项目数据文件（目录则校验其下全部 .yaml/.yml 和 docgen 填报工作簿 .xlsx）。
 
     每个问题一行：文件:行号: 字段路径: 说明。全部有效时退出码为 0，有任何错误时为 1。
     """
@@ -111,7 +111,7 @@ def check(paths: tuple[Path, ...], profile_name: str | None) -> None:
             for folder in skipped_dirs(path):
                 click.echo(f"{folder}: 提示：含 {IGNORE_MARKER}，已跳过（单独指定该目录即可检查）")
     if total == 0:
-        click.echo("没有找到项目数据文件（.yaml / .yml）。", err=True)
+        click.echo("没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx）。", err=True)
         sys.exit(1)
     status = "全部通过" if bad == 0 else f"{bad} 个文件有错误"
     click.echo(f"共检查 {total} 个文件：{status}；警告 {warnings} 条；不在跟踪范围 {len(out_of_scope)} 个。")
@@ -426,6 +426,15 @@ def templates_check(samples: Path | None, forms: tuple[list[Form], ...]) -> None
     status = "全部通过" if problems == 0 else f"{problems} 个问题"
     click.echo(f"共检查 {len(reports)} 个模板：{status}。")
     sys.exit(1 if problems else 0)
+
+
+def _register_intake() -> None:
+    from .intake.command import intake
+
+    cli.add_command(intake)
+
+
+_register_intake()
 
 
 def main() -> None:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from .errors import Diagnostic, Diagnostics, InputError, Level
 from .profile import CONFIG_NAME, Profile, profile_for
-from .project import LoadedProject, load_project
+from .project import WORKBOOK_SUFFIXES, LoadedProject, load_project
 from .rules.context import ProjectResult, compute
 
 PROJECT_SUFFIXES = (".yaml", ".yml")
+LOCK_PREFIX = "~$"  # Excel's and WPS's lock file beside an open workbook
 IGNORE_MARKER = ".docgen-ignore"  # a folder holding it is skipped when a parent folder is walked
 
 
@@ -35,20 +36,36 @@ def skipped_dirs(root: Path) -> list[Path]:
     return sorted(m.parent for m in root.rglob(IGNORE_MARKER) if m.parent != root)
 
 
+def is_project_file(path: Path) -> bool:
+    """A YAML file other than docgen.yaml, or an intake workbook (other spreadsheets are not projects)."""
+    suffix = path.suffix.lower()
+    if path.name.startswith(LOCK_PREFIX) or not path.is_file():
+        return False
+    if suffix in PROJECT_SUFFIXES:
+        return path.name != CONFIG_NAME
+    if suffix in WORKBOOK_SUFFIXES:
+        from .intake.reader import is_intake_workbook
+
+        return is_intake_workbook(path)
+    return False
+
+
 def project_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
     """Every project file under the given files and directories, with the name used in messages.
 
     A folder named on the command line is always read; below it, hidden folders and folders
-    holding a ``.docgen-ignore`` file are skipped.
+    holding a ``.docgen-ignore`` file are skipped. In a folder, an ``.xlsx`` counts only when it is a
+    docgen intake workbook; a file named on the command line is always read (and told off when it is not one).
     """
     for path in paths:
         if path.is_dir():
             skip = skipped_dirs(path)
             found = sorted(
                 p for p in path.rglob("*")
-                if p.suffix.lower() in PROJECT_SUFFIXES and p.name != CONFIG_NAME and p.is_file()
+                if p.suffix.lower() in (*PROJECT_SUFFIXES, *WORKBOOK_SUFFIXES)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 and not any(s in p.parents for s in skip)
+                and is_project_file(p)
             )
             for p in found:
                 yield p, str(path / p.relative_to(path))

@@ -13,14 +13,30 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, Diagnostics, FieldPath, InputError, Level
 from .model import DIMENSIONS, OPINION_AREAS, SOURCES, Funding, Project, closest
 from .values import DateValue, Deadline, Quantity, Text, unit_key
-from .yamlfile import YamlDocument, read
+from .yamlfile import read
+
+WORKBOOK_SUFFIXES = (".xlsx",)  # an intake workbook (docgen intake new) is a project file too
+
+
+class Document(Protocol):
+    """Parsed project data and the map from field paths to where they were written.
+
+    A :class:`YamlDocument` locates a path at a line; an intake workbook
+    (:class:`docgen.intake.reader.WorkbookDocument`) at a sheet and cell, and may carry ``problems``
+    (already located) that only the workbook shows.
+    """
+
+    file: str
+    data: Any
+
+    def locate(self, diagnostic: Diagnostic) -> Diagnostic: ...
 
 
 @dataclass
@@ -29,7 +45,7 @@ class LoadedProject:
 
     file: str
     project: Project
-    doc: YamlDocument
+    doc: Document
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def locate(self, diags: Diagnostics | list[Diagnostic]) -> list[Diagnostic]:
@@ -270,32 +286,47 @@ def cross_check(p: Project, diags: Diagnostics) -> None:
 # --- entry points -----------------------------------------------------------------------------
 
 
-def validate(doc: YamlDocument) -> LoadedProject:
-    """Validate parsed YAML as a project; raise :class:`InputError` with every located error."""
+def _located(doc: Document, diags: Diagnostics) -> list[Diagnostic]:
+    """The document's own problems, then the validation's, one per place: a cell the workbook reader
+    already reported (say, a formula without a value) is not reported again as missing."""
+    early: list[Diagnostic] = list(getattr(doc, "problems", ()))
+    taken = {d.location for d in early if d.level is Level.ERROR}
+    located = early + [d for d in (doc.locate(d) for d in diags.items) if d.location not in taken]
+    order = getattr(doc, "order", None)  # a workbook: sheet by sheet, row by row
+    return sorted(located, key=order) if order is not None else located
+
+
+def validate(doc: Document) -> LoadedProject:
+    """Validate parsed data (YAML or a workbook) as a project; raise :class:`InputError` with every located error."""
     diags = Diagnostics()
     data = doc.data
     if not isinstance(data, dict):
         what = "列表" if isinstance(data, list) else f"单个值 {_kind(data)}"
         diags.error((), f"文件顶层应为项目字段（“项目名称: …”这样的键值映射），实际是{what}")
-        raise InputError("", [doc.locate(d) for d in diags.items])
+        raise InputError("", _located(doc, diags))
     plain = to_plain(data, Project, (), diags)
     if diags.errors:
-        raise InputError("", [doc.locate(d) for d in diags.items])
+        raise InputError("", _located(doc, diags))
     try:
         project = Project.model_validate(plain)
     except ValidationError as exc:
         for e in exc.errors():
             diags.error(_path(e["loc"]), translate(dict(e)))
-        raise InputError("", [doc.locate(d) for d in diags.items]) from None
+        raise InputError("", _located(doc, diags)) from None
     cross_check(project, diags)
-    located = [doc.locate(d) for d in diags.items]
+    located = _located(doc, diags)
     if any(d.level is Level.ERROR for d in located):
         raise InputError("", located)
     return LoadedProject(doc.file, project, doc, located)
 
 
 def load_project(path: Path, display: str | None = None) -> LoadedProject:
+    """A YAML project file, or an intake workbook (``.xlsx``) read through the same validation."""
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from .intake.assemble import read_workbook  # openpyxl is loaded only for a workbook
+
+        return validate(read_workbook(path, display))
     return validate(read(path, display))
 
 
-__all__ = ["Decimal", "LoadedProject", "load_project", "validate"]
+__all__ = ["WORKBOOK_SUFFIXES", "Decimal", "Document", "LoadedProject", "load_project", "validate"]

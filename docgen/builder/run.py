@@ -165,7 +165,8 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
     version = version_key()
     check_before_build(forms, options.formats, out, version, options.samples, options.force)
     if not scan(options.source):  # an empty or unmounted folder must not wipe the outputs
-        raise BuildRefused(f"{options.source}: 没有找到项目数据文件（.yaml / .yml），未生成也未删除任何文件")
+        raise BuildRefused(
+            f"{options.source}: 没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx），未生成也未删除任何文件")
     _check_same_source(options)
     out.mkdir(parents=True, exist_ok=True)
     result = BuildResult(cleaned=clean_temporaries(out))
