@@ -11,6 +11,7 @@ from .errors import Diagnostic, Diagnostics, InputError, Level
 from .profile import CONFIG_NAME, Profile, profile_for
 from .project import WORKBOOK_SUFFIXES, LoadedProject, load_project
 from .rules.context import ProjectResult, compute
+from .sidefile import is_side_file
 
 PROJECT_SUFFIXES = (".yaml", ".yml")
 LOCK_PREFIX = "~$"  # Excel's and WPS's lock file beside an open workbook
@@ -42,7 +43,7 @@ def is_project_file(path: Path) -> bool:
     if path.name.startswith(LOCK_PREFIX) or not path.is_file():
         return False
     if suffix in PROJECT_SUFFIXES:
-        return path.name != CONFIG_NAME
+        return path.name != CONFIG_NAME and not is_side_file(path)
     if suffix in WORKBOOK_SUFFIXES:
         from .intake.reader import is_intake_workbook
 

@@ -20,7 +20,6 @@ from pydantic import BaseModel, ValidationError
 from .errors import Diagnostic, Diagnostics, FieldPath, InputError, Level
 from .model import DIMENSIONS, OPINION_AREAS, SOURCES, Funding, Project, closest
 from .values import DateValue, Deadline, Quantity, Text, unit_key
-from .yamlfile import read
 
 WORKBOOK_SUFFIXES = (".xlsx",)  # an intake workbook (docgen intake new) is a project file too
 
@@ -326,7 +325,15 @@ def load_project(path: Path, display: str | None = None) -> LoadedProject:
         from .intake.assemble import read_workbook  # openpyxl is loaded only for a workbook
 
         return validate(read_workbook(path, display))
-    return validate(read(path, display))
+    from .sidefile import read_with_side_file  # a reviewer's 反馈 kept beside the file (docgen review --side-file)
+
+    doc, notes = read_with_side_file(path, display)
+    try:
+        loaded = validate(doc)
+    except InputError as exc:
+        raise InputError(exc.message, [*notes, *exc.diagnostics]) from None
+    loaded.diagnostics = [*notes, *loaded.diagnostics]
+    return loaded
 
 
 __all__ = ["WORKBOOK_SUFFIXES", "Decimal", "Document", "LoadedProject", "load_project", "validate"]

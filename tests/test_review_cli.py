@@ -258,3 +258,30 @@ def test_flow_style_feedback_and_unindented_lists(runner: CliRunner, tmp_path: P
     assert ops["项目管理"] == "人工意见"
     assert "建议暂停项目实施" in ops["调整预算"]
     assert "反馈没有变化" in review(runner, str(path)).stdout
+
+
+def test_render_check_and_build_read_the_side_file(runner: CliRunner, tmp_path: Path) -> None:
+    """The reviewer's 反馈 in the side file is what 表3 shows; the side file is never a project; editing it rebuilds."""
+    src = tmp_path / "src"
+    src.mkdir()
+    path = copy(src, "cunweishengshi-biaozhunhua.yaml")
+    assert review(runner, str(path), "--side-file").exit_code == 0
+    side = side_file_for(path)
+    side.write_text(side.read_text("utf-8").replace("收回统筹使用。", "收回统筹使用（旁注修改）。"), "utf-8")
+    res = runner.invoke(cli, ["check", str(src)])
+    assert res.exit_code == 0, res.output
+    assert "共检查 1 个文件" in res.output
+    res = runner.invoke(cli, ["render", str(path), "--form", "feedback", "--format", "docx", "-o", str(tmp_path / "r")])
+    assert res.exit_code == 0, res.output
+    (docx,) = (tmp_path / "r").rglob("*.docx")
+    text = "\n".join(c.text for row in docx_rows(docx) for c in row)
+    assert "收回统筹使用（旁注修改）。" in text
+    out = tmp_path / "out"
+    args = ["build", str(src), "-o", str(out), "--format", "docx", "--forms", "feedback"]
+    assert runner.invoke(cli, args).exit_code == 0
+    assert re.search(r"已生成\s*│\s*0\s*│", runner.invoke(cli, args).output)  # second build: nothing stale
+    side.write_text(side.read_text("utf-8").replace("（旁注修改）", "（再次修改）"), "utf-8")
+    res = runner.invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    (built,) = out.rglob("*绩效跟踪综合意见反馈表*.docx")
+    assert "收回统筹使用（再次修改）。" in "\n".join(c.text for row in docx_rows(built) for c in row)

@@ -15,6 +15,7 @@ from ..pipeline import project_files
 from ..profile import Profile, build_profile, find_config, load_config
 from ..render.pdf import STYLESHEET
 from ..render.report_pdf import STYLESHEET as REPORT_STYLESHEET
+from ..sidefile import side_file_for
 
 SCHEMA = 1  # the manifest's layout; raising it discards old manifests (as Sphinx does with its environment)
 
@@ -30,6 +31,14 @@ def sha256_bytes(data: bytes) -> str:
 
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def data_hash(path: Path) -> str:
+    """sha256 of a project's data: the file, and its reviewer's side file (``<stem>.反馈.yaml``) when there is one."""
+    side = side_file_for(path)
+    if not side.is_file():
+        return sha256_file(path)
+    return sha256_bytes(f"{sha256_file(path)} {sha256_file(side)}".encode())
 
 
 def profile_hash(profile: Profile) -> str:
@@ -74,7 +83,7 @@ def scan(root: Path) -> list[Source]:
             profiles[config] = _profile(config)
         profile, phash, errors = profiles[config]
         key = path.relative_to(root).as_posix()
-        out.append(Source(key, path, display, sha256_file(path), profile, phash, list(errors)))
+        out.append(Source(key, path, display, data_hash(path), profile, phash, list(errors)))
     return out
 
 

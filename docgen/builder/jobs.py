@@ -23,7 +23,7 @@ from ..project import load_project
 from ..render.package import write_atomic
 from ..rules.context import ProjectResult
 from ..templatecheck import display_path
-from .inputs import sha256_bytes, sha256_file
+from .inputs import data_hash, sha256_bytes
 from .manifest import pack_values
 from .values import flatten
 
@@ -155,7 +155,7 @@ def run_project(job: ProjectJob, out: Path) -> Done:
     """Load and compute one project once, then render each of its stale forms."""
     done = Done(job.key)
     try:
-        if sha256_file(job.path) != job.data_hash:
+        if data_hash(job.path) != job.data_hash:
             done.failures.append(f"{job.display}: 文件在生成过程中被修改，本次未生成，请重新运行 docgen build")
             return done
         outcome = run_file(job.path, job.display, profile=job.profile)
