@@ -53,7 +53,8 @@ def lookup(context: dict[str, Any], dotted: str) -> Any:
     return value
 
 
-def _write(cell: Cell, value: Any) -> None:
+def write_cell(cell: Cell, value: Any) -> None:
+    """A value into a cell: a number with its format, text as text (never a formula, no XML-forbidden characters)."""
     if isinstance(value, Num):
         if value.value is None:
             cell.value = str(value)
@@ -286,9 +287,9 @@ def _fill_cell(cell: Cell, context: dict[str, Any]) -> None:
         return
     whole = PLACEHOLDER.fullmatch(text.strip())
     if whole:
-        _write(cell, lookup(context, whole.group(1)))
+        write_cell(cell, lookup(context, whole.group(1)))
         return
-    _write(cell, PLACEHOLDER.sub(lambda m: str(lookup(context, m.group(1)) or ""), text))
+    write_cell(cell, PLACEHOLDER.sub(lambda m: str(lookup(context, m.group(1)) or ""), text))
 
 
 def _fill_sheet(ws: Worksheet, context: dict[str, Any], fast_merge: bool = True) -> None:

@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..present import Num
 from ..render.package import normalise_package
+from ..render.xlsx import write_cell
 from .desk import DeskRow
 
 TITLE = "审核台账"
@@ -40,29 +40,13 @@ COLUMNS: tuple[Column, ...] = (
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def _set(cell: Any, value: Any) -> None:
-    if isinstance(value, Num):
-        if value.value is None:
-            cell.value = str(value)
-            cell.data_type = "s"
-        else:
-            cell.value = value.value
-            cell.number_format = value.fmt
-        return
-    if isinstance(value, int) or value is None:
-        cell.value = value
-        return
-    cell.value = str(value)
-    cell.data_type = "s"  # text from data: never a formula, whatever it starts with
-
-
 def desk_xlsx(rows: list[DeskRow]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = TITLE
     for c, (name, width, _) in enumerate(COLUMNS, start=1):
         cell = ws.cell(1, c)
-        _set(cell, name)
+        write_cell(cell, name)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -70,7 +54,7 @@ def desk_xlsx(rows: list[DeskRow]) -> bytes:
     for i, row in enumerate(rows, start=1):
         for c, (_, _, get) in enumerate(COLUMNS, start=1):
             cell = ws.cell(i + 1, c)
-            _set(cell, get(i, row))
+            write_cell(cell, get(i, row))
             cell.alignment = Alignment(vertical="top", wrap_text=True)
     last = get_column_letter(len(COLUMNS))
     ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
