@@ -37,28 +37,24 @@ FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2100, 12, 31)
 _FORMULA_PREFIX = ("=", "+", "-", "@")
 
 
-def header(cell: Cell, text: str, required: bool = False) -> None:
+def _styled(cell: Cell, text: str, font: Font, fill: PatternFill, alignment: Alignment) -> None:
     cell.value = text
-    cell.font = REQUIRED_FONT if required else HEADER_FONT
-    cell.fill = HEADER_FILL
-    cell.alignment = CENTER
+    cell.font = font
+    cell.fill = fill
+    cell.alignment = alignment
     cell.border = BORDER
+
+
+def header(cell: Cell, text: str, required: bool = False) -> None:
+    _styled(cell, text, REQUIRED_FONT if required else HEADER_FONT, HEADER_FILL, CENTER)
 
 
 def hint(cell: Cell, text: str) -> None:
-    cell.value = text
-    cell.font = HINT_FONT
-    cell.fill = HINT_FILL
-    cell.alignment = WRAP
-    cell.border = BORDER
+    _styled(cell, text, HINT_FONT, HINT_FILL, WRAP)
 
 
 def label(cell: Cell, text: str, required: bool = False) -> None:
-    cell.value = text
-    cell.font = REQUIRED_FONT if required else HEADER_FONT
-    cell.fill = HEADER_FILL
-    cell.alignment = WRAP
-    cell.border = BORDER
+    _styled(cell, text, REQUIRED_FONT if required else HEADER_FONT, HEADER_FILL, WRAP)
 
 
 def data_cell(cell: Cell, kind: str) -> None:
