@@ -130,3 +130,19 @@ def test_side_files_are_not_projects_on_the_desk(tmp_path: Path) -> None:
     rows = desk_rows(src)
     assert len(rows) == len(MENGHAI)
     assert next(r for r in rows if r.file.endswith("example-project.yaml")).feedback == "已填写"
+
+
+def test_desk_says_which_folders_it_skipped(tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["review", str(SAMPLES), "-o", str(tmp_path / "d.xlsx")])
+    assert res.exit_code == 0, res.output
+    assert f"{SAMPLES / 'invalid'}: 提示：含 .docgen-ignore" in res.output
+
+
+def test_a_broken_workbook_row_names_its_cell() -> None:
+    from docgen.errors import Diagnostic, Level, Location
+    from docgen.pipeline import Outcome
+    from docgen.review.desk import invalid_row
+
+    bad = Diagnostic(Level.ERROR, "单元格是公式", ("资金",), Location("p.xlsx!资金!B5", 0, "一般公共预算拨款"))
+    row = invalid_row("p.xlsx", Outcome("p.xlsx", diagnostics=[bad]))
+    assert row.note == "资金!B5 一般公共预算拨款：单元格是公式"

@@ -150,3 +150,13 @@ def test_subset_wording_reads_alone() -> None:
     assert text.startswith("截至2024年8月31日，乡村医生培训人次（完成率30.00%")
     assert "标准化改造" not in text
     assert opinion(d.facts, "项目管理", []) == "项目按计划启动，未发现违规情况等明显问题。"
+
+
+def test_an_appended_finding_does_not_repeat_a_treatment_the_reviewer_kept() -> None:
+    from docgen.review.merge import _unsaid
+
+    kept = "项目启动推迟。请分析原因，提出改进意见（第十五条第（三）项）。"
+    added = "存在违规情况：未经招标直接发包。请分析原因，提出改进意见（第十五条第（三）项）。"
+    assert _unsaid(kept, added) == "存在违规情况：未经招标直接发包。"
+    assert _unsaid(kept, "请分析原因，提出改进意见（第十五条第（三）项）。") == ""
+    assert _unsaid(kept, "无句号的新问题") == "无句号的新问题"

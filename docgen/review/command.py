@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError, Level
-from ..pipeline import Outcome
+from ..pipeline import IGNORE_MARKER, Outcome, skipped_dirs
 from ..project import validate
 from ..render.package import write_atomic
 from ..yamlfile import parse, read
@@ -121,7 +121,7 @@ def review_dir(path: Path, *, output: Path | None, as_of: date | None, profile_n
 
     rows = desk_rows(path, as_of=as_of, profile_name=profile_name)
     if not rows:
-        click.echo(f"{path}: 没有找到项目数据文件（.yaml / .yml）。", err=True)
+        click.echo(f"{path}: 没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx）。", err=True)
         return 1
     print_desk(console, rows)
     target = output or Path.cwd() / DESK_NAME
@@ -130,6 +130,8 @@ def review_dir(path: Path, *, output: Path | None, as_of: date | None, profile_n
     except OSError as exc:
         click.echo(f"{target}: 无法写入审核台账：{exc.strerror or exc}", err=True)
         return 1
+    for folder in skipped_dirs(path):
+        click.echo(f"{folder}: 提示：含 {IGNORE_MARKER}，其中的文件未列入台账（单独指定该目录即可审核）")
     bad = sum(1 for r in rows if r.invalid)
     click.echo(f"共 {len(rows)} 个项目；已写入审核台账 {target}" + (f"；{bad} 个文件有错误" if bad else "") + "。")
     return 1 if bad else 0

@@ -128,14 +128,16 @@ def invalid_row(file: str, outcome: Outcome, name: str = "", dept: str = "") -> 
 
 
 def _first_error(errors: list[Diagnostic]) -> str:
-    """``第14行 资金.年初预算数：无法识别的金额…`` (the file is the row's own)."""
+    """``第14行 资金.年初预算数：无法识别的金额…`` or, in a workbook, ``资金!B5 一般公共预算拨款：…``
+    (the file is the row's own)."""
     if not errors:
         return "无法读取"
     d = errors[0]
     loc = d.location
     if loc is None:
         return d.message
-    where = " ".join(p for p in (f"第{loc.line}行" if loc.line else "", loc.path) if p)
+    cell = loc.file.split("!", 1)[1] if "!" in loc.file else ""  # x.xlsx!资金!B5
+    where = " ".join(p for p in (cell, f"第{loc.line}行" if loc.line else "", loc.path) if p)
     return f"{where}：{d.message}" if where else d.message
 
 

@@ -7,6 +7,7 @@ reviewer edited or wrote is kept, and findings it has not seen yet are appended,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -54,6 +55,14 @@ class Decision:
     added: Value = None  # what was appended to an edited field
 
 
+def _unsaid(value: Value, addition: Value) -> Value:
+    """The sentences of ``addition`` the field does not say yet (a treatment sentence is not repeated)."""
+    if not isinstance(addition, str) or not isinstance(value, str):
+        return addition
+    sentences = re.findall(r"[^。]+。?", addition)
+    return "".join(sentence for sentence in sentences if sentence not in value)
+
+
 def _append(value: Value, addition: Value) -> Value:
     if isinstance(value, list) or isinstance(addition, (list, tuple)):
         items = [value] if isinstance(value, str) else list(value or [])
@@ -86,7 +95,7 @@ def decide(current: Current, drafted: Value, ids: tuple[str, ...],
     old_digest = current.marker.digest if current.marker is not None else digest(drafted or "")
     marker = Marker(old_digest, covered | frozenset(keys))
     if new and addition is not None:
-        extra = addition(new)
+        extra = _unsaid(current.value, addition(new))
         if extra:
             return Decision(_append(current.value, extra), marker, KEPT_ADDED, extra)
     return Decision(current.value, marker, KEPT if current.marker is not None else ADOPTED)
