@@ -16,7 +16,7 @@ from typing import Any
 from .. import __version__, output
 from ..errors import InputError, Level
 from ..forms import find_form
-from ..output import missing_data, render_bytes, template_path
+from ..output import link_on_path, missing_data, render_bytes, template_path
 from ..pipeline import run_file
 from ..profile import Profile
 from ..project import load_project
@@ -141,6 +141,11 @@ def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key
             continue
         rel = f"{render.path_stem}-{form.short_title}.{fmt}"
         target = out / rel
+        link = link_on_path(out, rel)
+        if link is not None:  # a link inside OUT could point anywhere: never written through
+            done.failures.append(f"{display}: {display_path(link)}: 是符号链接，docgen 不通过链接写入："
+                                 "请删除该链接后重新运行 docgen build")
+            continue
         try:
             write_atomic(target, data)
             stat = target.stat()

@@ -10,10 +10,9 @@ from rich.table import Table
 
 from ..forms import FORMS, find_form
 from ..render.package import write_atomic
-from .plan import REASONS
+from .plan import CHANGES, REASONS
 from .result import BuildResult
 
-CHANGES = "changes.md"
 SHOWN = 30  # value changes printed; the rest are in changes.md
 
 
@@ -68,6 +67,8 @@ def print_report(console: Console, result: BuildResult, out: Path) -> None:
     if result.cleaned:
         console.print(f"已清理上次中断留下的 {result.cleaned} 个临时文件。")
     console.print(summary_table(result))
+    for note in result.notes:
+        console.print(f"提示：{note}", markup=False)
     for message in result.failures:
         console.print(f"失败：{message}", markup=False)
     for path in sorted(result.deleted):
@@ -103,6 +104,8 @@ def changes_markdown(result: BuildResult) -> str:
         out += ["", f"首次生成的 {result.first} 张表没有可比较的旧值，未列出。"]
     if result.failures:
         out += ["", "## 失败", ""] + [f"- {m}" for m in result.failures]
+    if result.notes:
+        out += ["", "## 提示", ""] + [f"- {m}" for m in result.notes]
     if result.deleted:
         out += ["", "## 已删除的文件", ""] + [f"- {p}" for p in sorted(result.deleted)]
     out += ["", "## 重新生成的文件", ""]

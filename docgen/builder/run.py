@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -19,14 +20,15 @@ from pathlib import Path
 from .. import output
 from ..errors import DocgenError
 from ..forms import FORMS, Form
-from ..output import FORMATS
+from ..output import FORMATS, link_on_path
 from ..render.pdf import require_pdf
 from ..templatecheck import SAMPLES
 from .check import check_before_build
-from .inputs import Source, scan, template_hashes, version_key
+from .faults import BuildFault, BuildLock, explain, os_problem
+from .inputs import Source, lost_projects, scan, template_hashes, version_key
 from .jobs import AggregateJob, Done, Named, ProjectJob, init_worker, read_name, run_aggregates, run_project
-from .manifest import Manifest, OutputRow, SkipRow, SourceRow
-from .plan import AGGREGATES, NEW, Inputs, Plan, make_plan
+from .manifest import FOLDER, Manifest, OutputRow, SkipRow, SourceRow
+from .plan import AGGREGATES, CHANGES, NEW, Inputs, Plan, make_plan
 from .report import write_changes
 from .result import BuildResult
 from .values import diff
@@ -71,7 +73,10 @@ class _Runner:
     def delete(self, row: OutputRow) -> None:
         """Delete an output file (unless another output of this build now owns its path) and its row."""
         owner = self.plan.owner.get(row.path)
-        if owner is None or owner == row.source:
+        link = link_on_path(self.options.out, row.path)
+        if link is not None:  # never delete through a link: the file it reaches is not docgen's
+            self.result.fail(row.source, [f"{link}: 是符号链接，docgen 不通过链接删除文件：请删除该链接后重新运行"])
+        elif owner is None or owner == row.source:
             path = self.options.out / row.path
             if path.exists():
                 path.unlink()
@@ -116,7 +121,7 @@ class _Runner:
 
 
 def _pool(options: BuildOptions) -> Executor | None:
-    workers = options.jobs or os.cpu_count() or 1
+    workers = job_count(options.jobs)
     if workers <= 1:
         return None
     setup = (str(output.TEMPLATES), os.getpid())
@@ -155,28 +160,74 @@ def _check_same_source(options: BuildOptions) -> None:
         )
 
 
+MAX_JOBS = 61  # more worker processes only cost memory (and Windows allows no more than 61)
+
+
+def job_count(requested: int | None) -> int:
+    """Worker processes: as asked, within 1 … min(4 × CPU cores, 61); default one per core."""
+    cpus = os.cpu_count() or 1
+    return max(1, min(requested or cpus, 4 * cpus, MAX_JOBS))
+
+
 def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] | None = None) -> BuildResult:
-    """Run one build. ``progress(total)`` returns a function called once per finished job."""
+    """Run one build. ``progress(total)`` returns a function called once per finished job.
+
+    A fault of the machine (disk full, a read-only folder, another build holding the output folder, too
+    little memory) stops it with a :class:`BuildFault` naming the file and what to do; what was written stays.
+    """
     output.clear_compiled()  # a template may have changed since this process last compiled it
     if "pdf" in options.formats:
         require_pdf()  # no WeasyPrint or no Chinese font: say what to install before anything is touched
-    forms = _selected(options)
+    out = options.out
+    try:
+        forms = _selected(options)
+        check_before_build(forms, options.formats, out, version_key(), options.samples, options.force)
+        if not scan(options.source):  # an empty or unmounted folder must not wipe the outputs
+            raise BuildRefused(
+                f"{options.source}: 没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx），未生成也未删除任何文件")
+        _check_same_source(options)
+        _refuse_links(out)
+        out.mkdir(parents=True, exist_ok=True)
+        with BuildLock(out):
+            result = _build(options, forms, progress)
+            _write_changes(result, out)
+        return result
+    except (OSError, sqlite3.Error, MemoryError) as exc:
+        raise BuildFault(explain(exc, out)) from None
+
+
+def _refuse_links(out: Path) -> None:
+    """The manifest's folder must be OUT's own: a link could make docgen write anywhere."""
+    if (out / FOLDER).is_symlink():
+        raise BuildRefused(f"{out / FOLDER}: 是符号链接，docgen 不通过链接写入构建记录：请删除该链接后重新运行")
+
+
+def _write_changes(result: BuildResult, out: Path) -> None:
+    link = link_on_path(out, CHANGES)
+    if link is not None:
+        result.fail(CHANGES, [f"{link}: 是符号链接，docgen 不通过链接写入变化报告：请删除该链接后重新运行"])
+        return
+    try:
+        write_changes(result, out)
+    except OSError as exc:  # the outputs are in place and recorded: say why the report is not
+        result.fail(CHANGES, [f"{out / CHANGES}: 变化报告未写入：{os_problem(exc)}"])
+
+
+def _build(options: BuildOptions, forms: list[Form], progress: Callable[[int], Callable[[], None]] | None
+           ) -> BuildResult:
     out = options.out
     version = version_key()
-    check_before_build(forms, options.formats, out, version, options.samples, options.force)
-    if not scan(options.source):  # an empty or unmounted folder must not wipe the outputs
-        raise BuildRefused(
-            f"{options.source}: 没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx），未生成也未删除任何文件")
-    _check_same_source(options)
-    out.mkdir(parents=True, exist_ok=True)
     result = BuildResult(cleaned=clean_temporaries(out))
     manifest = Manifest(out)
     pool: Executor | None = None
+    interrupted = True
     try:
         sources = scan(options.source)
         result.sources = len(sources)
         manifest.set_meta("source", str(options.source.resolve()))
         known = manifest.sources()
+        were = set(known) | {r.source for r in manifest.outputs() if r.kind == "project"}
+        sources += lost_projects(options.source, were, sources)  # damaged, not deleted: outputs kept
         names, failed, pool = _names(options, manifest, sources, known, version, result)
         inp = Inputs(out, sources, names, failed,
                      [f for f in forms if not f.aggregate], [f for f in forms if f.aggregate], options.formats,
@@ -185,6 +236,7 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
         plan = make_plan(inp)
         result.fresh, result.labels = plan.fresh, plan.labels
         result.skipped += plan.skipped
+        result.notes += plan.notes
         if plan.failures:
             result.fail(AGGREGATES, plan.failures)
         runner = _Runner(options, manifest, inp, plan, result)
@@ -193,12 +245,20 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
             pool = pool or _pool(options)
             _run_jobs(runner, pool, progress)
         result.failures.sort()
+        interrupted = False
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            _stop(pool, interrupted)
         manifest.close()
-    write_changes(result, out)
     return result
+
+
+def _stop(pool: Executor, interrupted: bool) -> None:
+    """Shut the workers down; after Ctrl-C, SIGTERM or a fault, end them at once (none is left behind)."""
+    if interrupted:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _names(options: BuildOptions, manifest: Manifest, sources: list[Source], known: dict[str, SourceRow],
