@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 from ..forms import Form
 from ..output import form_formats, template_path
 from ..pipeline import IGNORE_MARKER, project_files
@@ -124,7 +124,7 @@ def lost_projects(root: Path, were: set[str], found: list[Source]) -> list[Sourc
             continue
         if any((root.joinpath(*parts[:i]) / IGNORE_MARKER).exists() for i in range(1, len(parts))):
             continue
-        display = str(root / key)
+        display = shown(str(root / key))
         message = f"{display}: {damage(path)}；上次生成的文件已保留。修复或换回完好的文件后重新运行 docgen build" \
                   "（确实要删除这个项目时，请删除或移走该文件）"
         out.append(Source(key, path, display, bounded_hash(path), None, "", [message]))

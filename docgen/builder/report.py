@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from ..errors import shown
 from ..forms import FORMS, find_form
 from ..render.package import write_atomic
 from .plan import CHANGES, REASONS
@@ -68,16 +69,16 @@ def print_report(console: Console, result: BuildResult, out: Path) -> None:
         console.print(f"已清理上次中断留下的 {result.cleaned} 个临时文件。")
     console.print(summary_table(result))
     for note in result.notes:
-        console.print(f"提示：{note}", markup=False)
+        console.print(shown(f"提示：{note}"), markup=False)
     for message in result.failures:
-        console.print(f"失败：{message}", markup=False)
+        console.print(shown(f"失败：{message}"), markup=False)
     for path in sorted(result.deleted):
-        console.print(f"已删除 {path}", markup=False)
+        console.print(shown(f"已删除 {path}"), markup=False)
     lines = change_lines(result)
     if lines:
         console.print(f"数值变化 {len(lines)} 处：")
         for line in lines[:SHOWN]:
-            console.print(f"  {line}", markup=False)
+            console.print(shown(f"  {line}"), markup=False)
         if len(lines) > SHOWN:
             console.print(f"  ……其余 {len(lines) - SHOWN} 处见 {out / CHANGES}", markup=False)
     elif result.built:

@@ -28,6 +28,15 @@ _TCPR_ORDER = [
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+_LITERAL = {"{_{": '{{ "{{" }}', "}_}": '{{ "}}" }}', "{_%": '{{ "{%" }}', "%_}": '{{ "%}" }}'}
+
+
+def literal_braces(source: str) -> str:
+    """docxtpl's ``{_{ }_} {_% %_}`` (literal braces typed in a template) become Jinja string literals here,
+    in the template, so that a project's own text containing them is printed as typed, never altered."""
+    return re.sub("|".join(re.escape(k) for k in _LITERAL), lambda m: _LITERAL[m.group(0)], source)
+
+
 class CompiledDocx:
     """One DOCX template, ready to render any number of documents."""
 
@@ -38,6 +47,8 @@ class CompiledDocx:
         self._tpl = tpl
         source = tpl.patch_xml(tpl.get_xml())
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+        source = literal_braces(source)
+        self.source = source  # a render error's line is a line of this text
         self.template: Template = make_env().from_string(source)
         self.template.filename = str(path)
         with zipfile.ZipFile(path) as zf:
@@ -54,7 +65,6 @@ class CompiledDocx:
     def render_xml(self, context: dict[str, Any]) -> str:
         xml = self.template.render(context)
         xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         xml = _ILLEGAL_XML.sub("", xml)
         xml = resolve_listing(self._tpl, xml)
         if VMERGE in xml:
