@@ -232,9 +232,15 @@ def run_aggregates(job: AggregateJob, out: Path) -> Done:
             continue
         if outcome.ok and outcome.result is not None:
             results[key] = outcome.result
+    displays = {key: display for key, _, display, _ in job.members}
     for item in job.renders:
         members = [results[k] for k in item.members if k in results]
         name = item.scope or "全部项目"
+        lost = [displays[k] for k in item.members if k not in results]
+        if lost:  # read at planning, unreadable now (changed or deleted meanwhile): keep the last aggregate
+            done.failures.append(f"{name}: {'、'.join(lost)} 在生成过程中无法读取，“{item.form}”汇总表保持上次的内容；"
+                                 "请重新运行 docgen build")
+            continue
         try:
             _aggregate(item, members, name, out, done)
         except (Exception, MemoryError) as exc:  # this aggregate fails, the others go on
