@@ -30,7 +30,7 @@ def os_problem(exc: OSError) -> str:
     if code == errno.ENOSPC or code == errno.EDQUOT:
         return "磁盘已满（或超出配额）：请腾出空间后重新运行"
     if code in (errno.EACCES, errno.EPERM) or isinstance(exc, PermissionError):
-        return ("没有写入权限（文件可能正被 Word/WPS/Excel 打开，或目录只读）："
+        return ("没有写入权限（文件可能正在被 Word/WPS/Excel 打开，或目录只读）："
                 "请关闭文件或修改权限、换一个输出目录后重新运行")
     if code == errno.EROFS:
         return "所在的磁盘是只读的：请换一个可写的输出目录后重新运行"

@@ -124,13 +124,9 @@ def _render_error(display: str, form_id: str, fmt: str, exc: Exception) -> str:
 
 
 def _write_problem(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "无法写入：文件可能正在被 Word/WPS/Excel 打开，或没有写入权限；关闭后重新运行 docgen build"
-    if exc.errno == 36:
-        return "无法写入：文件名过长"
-    if exc.errno == 28:
-        return "无法写入：磁盘已满"
-    return f"无法写入（错误号 {exc.errno}）"
+    from .faults import os_problem
+
+    return f"无法写入：{os_problem(exc)}"
 
 
 def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key: str, display: str,

@@ -9,7 +9,7 @@ from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError,
 
 from ..forms import Form
 from ..output import compiled_docx, template_path
-from ..templatecheck import display_path, docx_where
+from ..templatecheck import display_path, docx_source, docx_where
 
 CHECK = "可运行 docgen templates check 检查模板"
 
@@ -32,8 +32,11 @@ def _place(form: Form, fmt: str, line: int) -> str:
         return f"第{line}行"
     try:
         source = compiled_docx(form.docx_template()).source
-    except Exception:
-        return ""
+    except Exception:  # the template does not even compile: read its source as templates check does
+        try:
+            source = docx_source(template_path(form, fmt))
+        except Exception:
+            return ""
     lines = source.split("\n")
     pos = sum(len(x) + 1 for x in lines[: min(line, len(lines)) - 1])
     return docx_where(source, pos)
