@@ -64,7 +64,10 @@ def explain(exc: BaseException, out: Path) -> str:
         return (f"{out}: 内存不足，生成中止（可能有过大的项目文件或模板）："
                 f"请关闭其他程序、减少 --jobs 或分批生成；{KEPT}")
     if isinstance(exc, sqlite3.Error):
-        return f"{out / FOLDER / FILENAME}: {sqlite_problem(exc)}；{KEPT}"
+        manifest = out / FOLDER / FILENAME
+        if manifest.is_dir():
+            return f"{manifest}: 构建记录的位置被一个文件夹挡住了：请移走它后重新运行；{KEPT}"
+        return f"{manifest}: {sqlite_problem(exc)}；{KEPT}"
     if isinstance(exc, OSError):
         where = exc.filename if exc.filename else out
         return f"{where}: {os_problem(exc)}；{KEPT}"

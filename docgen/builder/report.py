@@ -85,7 +85,8 @@ def print_report(console: Console, result: BuildResult, out: Path) -> None:
         first = f"首次生成 {result.first} 张表，没有可比较的旧值。"
         console.print(first if result.first else "已填写的数值没有变化。")
     if result.built or result.deleted:
-        console.print(f"变化报告：{out / CHANGES}", markup=False)
+        if CHANGES not in result.failed:  # else its failure is told above
+            console.print(f"变化报告：{out / CHANGES}", markup=False)
     else:
         console.print("没有需要重新生成的文件；变化报告保持上次的内容。")
 
