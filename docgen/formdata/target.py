@@ -52,7 +52,7 @@ def indicator_rows(result: ProjectResult) -> list[dict[str, Any]]:
 
 def build(result: ProjectResult) -> dict[str, Any]:
     project = result.project
-    ctx = header(project, TITLE, "表1")
+    ctx = header(project, result.profile.target_form.title or TITLE, "表1")
     ctx.update({
         "主管部门及代码": project.department,
         "资金": {"中期": funding(result.medium_term), "年度": funding(result.initial)},
