@@ -230,3 +230,27 @@ def test_due_value_same_in_tracking_and_correction(name: str) -> None:
     in_correction = {r["三级目标"]: r["本季度应完成"] for r in correction.indicator_rows(result)}
     assert in_tracking == in_correction
     assert "—" not in in_tracking.values()
+
+
+def test_tracked_indicators_chosen_from_table1(tmp_path: Path) -> None:
+    """跟踪: true on some indicators: 表1 marks them, 表2 lists only them; none marked: 表2 lists all."""
+    from docgen.formdata import target, tracking
+
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(EXAMPLE.read_text(encoding="utf-8"))
+    names = [i["三级指标"] for i in data["绩效指标"]]
+    data["绩效指标"][0]["跟踪"] = True
+    result, _ = run(make(data))
+    assert result.current is not None
+    assert [r["三级指标"] for r in tracking.indicator_rows(result.current)] == [names[0]]
+    marked = [r["三级指标"] for r in target.indicator_rows(result)]
+    assert f"{names[0]}（跟踪）" in marked
+    assert sum(m.endswith("（跟踪）") for m in marked) == 1
+    del data["绩效指标"][0]["跟踪"]
+    plain, _ = run(make(data))
+    assert plain.current is not None
+    assert len(tracking.indicator_rows(plain.current)) == len(names)
+    files = render_form(FORM, result, tmp_path)
+    assert names[0] in docx_text(files["docx"])
+    assert all(n not in docx_text(files["docx"]) for n in names[1:])

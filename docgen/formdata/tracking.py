@@ -57,7 +57,9 @@ def _cause(p: IndicatorProgress) -> str:
 
 
 def indicator_rows(snap: SnapshotResult) -> list[dict[str, Any]]:
-    progress = sort_by_indicator(snap.indicators, lambda p: p.indicator)
+    """One row per indicator; only those marked ``跟踪: true`` when any is (000: the 主要绩效目标 chosen from 表1)."""
+    chosen = [p for p in snap.indicators if p.indicator.tracked] or snap.indicators
+    progress = sort_by_indicator(chosen, lambda p: p.indicator)
     rows = []
     for p in progress:
         e = p.entry
