@@ -234,9 +234,9 @@ def test_due_value_same_in_tracking_and_correction(name: str) -> None:
 
 def test_tracked_indicators_chosen_from_table1(tmp_path: Path) -> None:
     """跟踪: true on some indicators: 表1 marks them, 表2 lists only them; none marked: 表2 lists all."""
-    from docgen.formdata import target, tracking
-
     from ruamel.yaml import YAML
+
+    from docgen.formdata import target, tracking
 
     data = YAML(typ="safe").load(EXAMPLE.read_text(encoding="utf-8"))
     names = [i["三级指标"] for i in data["绩效指标"]]
