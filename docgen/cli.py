@@ -84,7 +84,7 @@ def check(paths: tuple[Path, ...], profile_name: str | None, strict: bool, error
     每个问题一行：文件:行号: 字段路径: 说明。全部有效时退出码为 0，有任何错误时为 1；
     警告（如金额可能按元填写、百分比写成了小数）不影响退出码，加 --strict 时也算失败。
     """
-    from .pipeline import IGNORE_MARKER, project_files, run_file, skipped_dirs
+    from .pipeline import IGNORE_MARKER, project_files, run_file, skipped_dirs, skipped_files
 
     total = bad = warnings = 0
     out_of_scope: list[str] = []
@@ -110,6 +110,8 @@ def check(paths: tuple[Path, ...], profile_name: str | None, strict: bool, error
         if path.is_dir() and not errors_only:
             for folder in skipped_dirs(path):
                 click.echo(f"{folder}: 提示：含 {IGNORE_MARKER}，已跳过（单独指定该目录即可检查）")
+            for file in skipped_files(path):
+                click.echo(f"{file}: 提示：旧版 Excel 格式（.xls），已跳过；如是项目数据，请用 Excel/WPS 另存为 .xlsx")
     if total == 0:
         click.echo("没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx）。", err=True)
         sys.exit(1)
