@@ -277,14 +277,20 @@ def _names(options: BuildOptions, manifest: Manifest, sources: list[Source], kno
     stale = [s for s in sources if s.profile is not None and (
         s.key not in known or known[s.key].data_hash != s.data_hash or known[s.key].version != version)]
     pool = _pool(options) if stale else None
-    for named in _read_names(pool, stale):
-        if named.errors:
-            failed.add(named.key)
-            result.fail(named.key, named.errors)
-            continue
-        names[named.key] = (named.name, named.department)
-        manifest.put_source(named.key, SourceRow(by_key[named.key].data_hash, version, named.name, named.department))
-    manifest.commit()
+    try:
+        for named in _read_names(pool, stale):
+            if named.errors:
+                failed.add(named.key)
+                result.fail(named.key, named.errors)
+                continue
+            names[named.key] = (named.name, named.department)
+            manifest.put_source(named.key,
+                                SourceRow(by_key[named.key].data_hash, version, named.name, named.department))
+        manifest.commit()
+    except BaseException:  # Ctrl-C, SIGTERM, a fault: the caller has no pool to stop yet
+        if pool is not None:
+            _stop(pool, True)
+        raise
     return names, failed, pool
 
 
