@@ -10,6 +10,7 @@ from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError,
 from ..forms import Form
 from ..output import compiled_docx, template_path
 from ..templatecheck import display_path, docx_source, docx_where
+from .xlsx import TemplateKeyError
 
 CHECK = "可运行 docgen templates check 检查模板"
 
@@ -45,7 +46,7 @@ def _place(form: Form, fmt: str, line: int) -> str:
 def _what(exc: BaseException) -> str:
     if isinstance(exc, SecurityError):
         return f"模板使用了安全限制不允许的写法（{exc}）：请改正模板；{CHECK}"
-    if isinstance(exc, UndefinedError):
+    if isinstance(exc, (UndefinedError, TemplateKeyError)):
         return f"模板用到的变量数据中没有（{exc}）：请改正模板；{CHECK}"
     if isinstance(exc, TemplateSyntaxError):
         return f"模板语法错误：{exc.message}：请改正模板；{CHECK}"
