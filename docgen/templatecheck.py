@@ -22,6 +22,8 @@ from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 from openpyxl import load_workbook
 
+from .compile.cache import compiled_path
+from .compile.read_docx import CompileError
 from .errors import DocgenError
 from .forms import Form
 from .model import closest
@@ -33,6 +35,7 @@ from .render.xlsx import PLACEHOLDER
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _ENV = make_env()
+_KIND = {"xlsx": " Excel ", "pdf": " PDF（HTML）"}
 BAD_PLACEHOLDER = "占位符写法不正确（应为 {{ 字段 }} 或 {{ 列表.字段 }}，不能含空格或“|”）"
 
 
@@ -403,9 +406,19 @@ def check_template(form: Form, fmt: str, vocab: Vocabulary | None) -> TemplateRe
         report.problems.append(TemplateProblem(shown, "", "", "模板文件不存在"))
         return report
     reader = {"docx": docx_uses, "pdf": html_uses}.get(fmt, xlsx_uses)
-    report.uses, report.problems = reader(path, vocab or Vocabulary(), shown)
+    if fmt != "docx" and path.suffix == ".docx":  # no override: the template compiled from the DOCX
+        try:
+            compiled = compiled_path(path, fmt)
+        except CompileError as exc:
+            report.problems.append(TemplateProblem(shown, "", "", f"无法生成{_KIND[fmt]}模板：{exc}"))
+            return report
+        report.file = f"{shown}（生成的{_KIND[fmt]}模板）"
+        report.uses, report.problems = reader(compiled, vocab or Vocabulary(), report.file)
+        return report  # its variables are the DOCX's: an unknown one is reported once, on the DOCX
+    else:
+        report.uses, report.problems = reader(path, vocab or Vocabulary(), shown)
     if fmt == "xlsx":
-        report.notes = sheet_notes(path, shown)
+        report.notes = sheet_notes(path, shown) if path.suffix == ".xlsx" else []
     if vocab is None:
         return report
     for use in report.uses:
