@@ -398,6 +398,26 @@ def sample_vocabularies(forms: list[Form], samples: Path = SAMPLES) -> dict[str,
     return out
 
 
+def drift_problems(form: Form, fmt: str, override: Path, shown: str) -> list[TemplateProblem]:
+    """A hand-made XLSX/HTML template compared with the form's DOCX: each differing label or placeholder."""
+    from .compile.drift import differences, html_tokens, xlsx_tokens
+    from .compile.read_docx import read_layout
+
+    docx = template_path(form, "docx")
+    try:
+        layout = read_layout(docx.read_bytes(), form.id)
+        if fmt == "xlsx":
+            tokens, kind = xlsx_tokens(override.read_bytes()), "Excel 模板"
+        else:
+            tokens, kind = html_tokens(override.read_text(encoding="utf-8")), "HTML 模板"
+    except (OSError, UnicodeDecodeError, CompileError):
+        return []  # reported by the template's own check or the DOCX's
+    except Exception:
+        return []
+    return [TemplateProblem(shown, where, "", message)
+            for where, message in differences(layout, tokens, kind, display_path(docx))]
+
+
 def check_template(form: Form, fmt: str, vocab: Vocabulary | None) -> TemplateReport:
     path = template_path(form, fmt)
     shown = display_path(path)
@@ -417,6 +437,8 @@ def check_template(form: Form, fmt: str, vocab: Vocabulary | None) -> TemplateRe
         return report  # its variables are the DOCX's: an unknown one is reported once, on the DOCX
     else:
         report.uses, report.problems = reader(path, vocab or Vocabulary(), shown)
+    if fmt != "docx" and form.tabular:
+        report.problems += drift_problems(form, fmt, path, shown)
     if fmt == "xlsx":
         report.notes = sheet_notes(path, shown) if path.suffix == ".xlsx" else []
     if vocab is None:
