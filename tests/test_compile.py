@@ -220,3 +220,20 @@ def test_compiling_is_deterministic_and_keeps_the_grid() -> None:
     ws = load_workbook(io.BytesIO(compile_bytes(data, "monitor", "xlsx"))).active
     assert ws.max_column == 17 and ws.print_options.horizontalCentered
     assert "A11:A13" in {str(r) for r in ws.merged_cells.ranges}  # 绩效指标 runs down to the repeated row
+
+
+def test_render_checks_the_template_first_located_in_chinese(templates: Path, tmp_path: Path, runner) -> None:
+    docx = templates / "docx" / "monitor.docx"
+    with zipfile.ZipFile(docx) as zf:
+        parts = [(i, zf.read(i.filename)) for i in zf.infolist()]
+    with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts:
+            if info.filename == "word/document.xml":
+                data = data.replace("{{ 实施单位 }}".encode(), "{{ 实施单位 }".encode())
+            zf.writestr(info, data)
+    res = runner.invoke(cli, ["render", str(EXAMPLE), "--form", "monitor", "-o", str(tmp_path / "o"),
+                              "--format", "xlsx"])
+    assert res.exit_code == 1, res.output
+    assert "monitor.docx 表格1 第2行第4格" in res.output and "模板语法错误：此处不应出现“}”" in res.output
+    assert "内部错误" not in res.output and "unexpected" not in res.output
+    assert not (tmp_path / "o").exists()

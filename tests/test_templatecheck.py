@@ -115,10 +115,11 @@ def test_html_problem_located_by_line(templates: Path, vocabularies) -> None:
     line = next(i for i, ln in enumerate(text.split("\n"), 1) if "{{ r.三级指标 }}" in ln)
     path.write_text(text.replace("{{ r.三级指标 }}", "{{ r.三级指標 }}"), encoding="utf-8")
     report = check_template(find_form("monitor"), "pdf", vocabularies["monitor"])
-    (problem,) = report.problems
+    (problem,) = [p for p in report.problems if "与 Word 模板不一致" not in p.message]  # the drift is told too
     assert problem.where == f"第{line}行" and "指标[].三级指標" in problem.message and "三级指标" in problem.message
     path.write_text(text.replace("{% endfor %}", "{% endfor"), encoding="utf-8")
-    (problem,) = check_template(find_form("monitor"), "pdf", vocabularies["monitor"]).problems
+    (problem,) = [p for p in check_template(find_form("monitor"), "pdf", vocabularies["monitor"]).problems
+                  if "与 Word 模板不一致" not in p.message]
     assert "模板语法错误" in problem.message and problem.where.startswith("第")
 
 
