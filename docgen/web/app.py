@@ -46,10 +46,10 @@ class Desk:
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
                                autoescape=select_autoescape(default=True, default_for_string=True))
 
-    def page(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    def page(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("account", request.state.account if hasattr(request.state, "account") else None)
         context["csrf"] = request.session.get("csrf", "")
-        return HTMLResponse(self.env.get_template(name).render(request=request, **context), status_code=status_code)
+        return HTMLResponse(self.env.get_template(template).render(request=request, **context), status_code=status_code)
 
 
 def secret_key(desk: Desk) -> str:
