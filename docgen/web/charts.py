@@ -22,7 +22,7 @@ def progress_chart(result: ProjectResult) -> str:
     snaps = result.snapshots
     if not snaps:
         return ""
-    width, height, left, bottom, top = 120 + 110 * len(snaps), 230, 46, 40, 20
+    width, height, left, bottom, top = max(330, 120 + 110 * len(snaps)), 230, 46, 40, 20
     plot = height - bottom - top
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
              f'role="img" aria-label="执行率与时序进度">']

@@ -35,6 +35,12 @@ def _money(value: object) -> str:
     return text if text is not None else DASH
 
 
+def _shown(value: object) -> str:
+    """A target or an actual value as the unit wrote it (``≥12处``)."""
+    text = getattr(value, "text", None)
+    return str(text if text is not None else value)
+
+
 LIGHTS = ("红灯", "黄灯", "绿灯", "—")
 Endpoint = Callable[[Request], Any]
 
@@ -212,6 +218,7 @@ def routes(desk: Desk) -> list[tuple[str, Endpoint, list[str]]]:
         context: dict[str, Any] = {
             "entry": entry, "result": result, "status": status, "issued": issued,
             "history": store.history(entry.rel), "pct": pct_text, "cn_date": cn_date, "money": _money,
+            "shown": _shown,
             "unreviewed": UNREVIEWED,
         }
         if result is not None:
