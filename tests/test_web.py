@@ -18,7 +18,7 @@ import openpyxl
 from click.testing import CliRunner
 
 with warnings.catch_warnings():  # Starlette's note that a later test client will use httpx2
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 from docgen.cli import cli

@@ -23,14 +23,23 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
-import httpx  # noqa: E402
+import httpx
 
-from .deskkit import BAD_CELL, PASSWORD, WATER_SAMPLE, add_accounts, csrf_of, make_folder, workbook  # noqa: E402
+from .deskkit import (
+    BAD_CELL,
+    PASSWORD,
+    SAMPLES,
+    WATER_SAMPLE,
+    add_accounts,
+    csrf_of,
+    make_folder,
+    workbook,
+)
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1280,1000")
+         "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=zh-CN")
 SENTENCE = "审核人在浏览器中改写的项目管理意见：请于11月底前完成管网验收。"
 
 
@@ -54,6 +63,9 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     from docgen.web.app import create_app
 
     root = make_folder(tmp_path / "projects")
+    if os.environ.get("DESK_SCREENSHOTS"):  # pictures for docs/: the desk over every sample project
+        for sample in SAMPLES.glob("*.yaml"):
+            shutil.copy(sample, root / sample.name)
     add_accounts(root)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

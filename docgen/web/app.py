@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +150,14 @@ def create_app(root: Path) -> Starlette:
     async def server_error(request: Request, exc: Exception) -> Response:
         return PlainTextResponse("工作台内部错误，请记下操作步骤并联系维护人员。", 500)
 
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # read and compute every project while the first user is still logging in
+        threading.Thread(target=desk.projects.all, name="docgen-desk-scan", daemon=True).start()
+        yield
+
     app = Starlette(
+        lifespan=lifespan,
         routes=routes,
         middleware=[
             Middleware(SecurityHeaders),

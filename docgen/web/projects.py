@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from ..yamlfile import read
 from .store import UNIT, Account
 
 YAML_SUFFIXES = (".yaml", ".yml")
+SCAN_SECONDS = 2.0
 
 
 def project_id(rel: str) -> str:
@@ -92,41 +94,59 @@ def load_entry(root: Path, path: Path, as_of: date | None = None) -> Entry:
 
 
 class Projects:
-    """The folder's projects, reloaded file by file when a file (or its side file) changes."""
+    """The folder's projects, reloaded file by file when a file (or its side file) changes.
 
-    def __init__(self, root: Path) -> None:
+    The folder is looked at again at most every :data:`SCAN_SECONDS` (a change made through the desk is
+    seen at once, through :meth:`reload`); while one request looks, the others use what was last seen.
+    """
+
+    def __init__(self, root: Path, scan_seconds: float = SCAN_SECONDS) -> None:
         self.root = root
+        self.scan_seconds = scan_seconds
         self._entries: dict[str, Entry] = {}  # by rel
+        self._sorted: list[Entry] = []
+        self._by_id: dict[str, Entry] = {}
+        self._scanned = -1e9
         self._lock = threading.Lock()
 
     def _scan(self) -> list[Path]:
         return [p for p, _ in project_files([self.root]) if not is_side_file(p)]
 
+    def _publish(self) -> None:
+        self._sorted = sorted(self._entries.values(), key=lambda e: sort_key(e.row))
+        self._by_id = {e.id: e for e in self._sorted}
+
     def all(self) -> list[Entry]:
         """Every project, most urgent first (the review desk's order)."""
-        with self._lock:
-            fresh: dict[str, Entry] = {}
-            for path in self._scan():
-                rel = path.relative_to(self.root).as_posix()
-                old = self._entries.get(rel)
-                fresh[rel] = old if old is not None and old.signature == _signature(path) else \
-                    load_entry(self.root, path)
-            self._entries = fresh
-            entries = list(fresh.values())
-        return sorted(entries, key=lambda e: sort_key(e.row))
+        due = time.monotonic() - self._scanned >= self.scan_seconds
+        if due and self._lock.acquire(blocking=self._scanned < 0):  # only the very first look is waited for
+            try:
+                if time.monotonic() - self._scanned >= self.scan_seconds:
+                    fresh: dict[str, Entry] = {}
+                    for path in self._scan():
+                        rel = path.relative_to(self.root).as_posix()
+                        old = self._entries.get(rel)
+                        fresh[rel] = old if old is not None and old.signature == _signature(path) else \
+                            load_entry(self.root, path)
+                    self._entries = fresh
+                    self._publish()
+                    self._scanned = time.monotonic()
+            finally:
+                self._lock.release()
+        return list(self._sorted)
 
     def reload(self, path: Path) -> Entry:
         entry = load_entry(self.root, path)
         with self._lock:
             self._entries[entry.rel] = entry
+            self._publish()
         return entry
 
     def get(self, pid: str, account: Account) -> Entry | None:
         """The project, or None when there is none by that id or the account may not see it."""
-        for entry in self.all():
-            if entry.id == pid:
-                return entry if entry.visible_to(account) else None
-        return None
+        self.all()
+        entry = self._by_id.get(pid)
+        return entry if entry is not None and entry.visible_to(account) else None
 
     def visible(self, account: Account) -> list[Entry]:
         return [e for e in self.all() if e.visible_to(account)]
