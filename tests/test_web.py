@@ -514,3 +514,14 @@ def test_check_build_and_review_ignore_the_desk_folder(folder: Path, tmp_path: P
     assert ".docgen" not in r.output
     r = CliRunner().invoke(cli, ["review", str(folder), "-o", str(tmp_path / "desk.xlsx")])
     assert r.exit_code == 0 and "共 2 个项目" in r.output
+
+
+def test_a_workbook_project_placed_in_the_folder_is_told_to_be_converted_before_review(folder: Path) -> None:
+    (folder / "饮水.xlsx").write_bytes(workbook(HEALTH_SAMPLE))
+    (folder / HEALTH_SAMPLE).unlink()
+    c, token = login(folder, "reviewer")
+    r = c.get(f"/p/{pid('饮水.xlsx')}/opinions")
+    assert r.status_code == 422 and "intake import" in r.text
+    r = c.post(f"/p/{pid('饮水.xlsx')}/opinions", data={"csrf": token})
+    assert r.status_code == 422
+    assert not (folder / "饮水.反馈.yaml").exists()

@@ -25,7 +25,7 @@ from . import charts, documents
 from .accounts import login as check_login
 from .app import Desk
 from .opinions import FIELDS, Conflict, OpinionError, current_values, issue, mark_drafted, save, side_text, version_of
-from .projects import Entry
+from .projects import YAML_SUFFIXES, Entry
 from .store import ADMIN, REVIEWER, ROLES, STATUSES, UNIT, UNREVIEWED, Account
 from .submit import MAX_UPLOAD, submit
 
@@ -39,6 +39,14 @@ def _shown(value: object) -> str:
     """A target or an actual value as the unit wrote it (``≥12处``)."""
     text = getattr(value, "text", None)
     return str(text if text is not None else value)
+
+
+WORKBOOK_PROJECT = ("这个项目的当前文件是放在项目目录中的 Excel 填报工作簿，审核意见只能写入 YAML 项目文件的旁注文件："
+                    "请单位通过工作台提交该工作簿（工作台会转为 YAML），或用 docgen intake import 转换后再审核。")
+
+
+def _yaml(entry: Entry) -> bool:
+    return entry.path.suffix.lower() in YAML_SUFFIXES
 
 
 LIGHTS = ("红灯", "黄灯", "绿灯", "—")
@@ -255,6 +263,8 @@ def routes(desk: Desk) -> list[tuple[str, Endpoint, list[str]]]:
         entry = entry_for(request, account)
         if not entry.ok:
             raise _not_found()
+        if not _yaml(entry):
+            return desk.page(request, "error.html", 422, code=422, message=WORKBOOK_PROJECT)
         values, drafted_only = current_values(entry)
         return desk.page(request, "opinions.html", entry=entry, values=values, fields=FIELDS,
                          version=version_of(side_text(entry)), drafted_only=drafted_only, conflict=None, error="")
@@ -265,6 +275,8 @@ def routes(desk: Desk) -> list[tuple[str, Endpoint, list[str]]]:
         entry = entry_for(request, account)
         if not entry.ok:
             raise _not_found()
+        if not _yaml(entry):
+            return desk.page(request, "error.html", 422, code=422, message=WORKBOOK_PROJECT)
         values = {key: str(form.get(key, "")) for key, _ in FIELDS}
         try:
             outcome = await run_in_threadpool(save, entry, values, str(form.get("version", "")))
