@@ -492,7 +492,15 @@ def _register_intake() -> None:
     cli.add_command(intake)
 
 
+def _register_web() -> None:
+    from .web.command import serve, user  # the desk's own imports wait until it is started
+
+    cli.add_command(serve)
+    cli.add_command(user)
+
+
 _register_intake()
+_register_web()
 
 
 def main() -> None:
