@@ -12,6 +12,7 @@ from jinja2.exceptions import SecurityError
 from docgen import output
 from docgen.cli import cli
 from docgen.forms import find_form
+from docgen.pipeline import run_file
 from docgen.render.env import make_env
 from docgen.render.faults import render_fault
 from docgen.render.pdf import CompiledHtml
@@ -21,6 +22,7 @@ from .conftest import EXAMPLE
 from .test_templatecheck import patch_docx
 
 MONITOR = find_form("monitor")
+REPORT = find_form("monitor-report")  # a report keeps a hand-written HTML template (forms' are compiled from DOCX)
 
 
 @pytest.fixture(autouse=True)
@@ -69,15 +71,15 @@ def test_template_literal_braces_still_become_braces(templates: Path, tmp_path: 
     ("{{ 9 ** 99999 }}", "过大"),
 ])
 def test_templates_check_flags_what_the_sandbox_refuses(templates: Path, runner, expr: str, told: str) -> None:
-    path = templates / "html" / "monitor.html"
+    path = templates / "html" / "monitor-report.html"
     text = path.read_text(encoding="utf-8")
     line = next(i for i, ln in enumerate(text.split("\n"), 1) if "{{ 项目名称 }}" in ln)
     path.write_text(text.replace("{{ 项目名称 }}", expr, 1), encoding="utf-8")
-    problems = [p for p in check_template(MONITOR, "pdf", None).problems if told in p.message]
-    assert problems, check_template(MONITOR, "pdf", None).problems
-    assert problems[0].where == f"第{line}行" and problems[0].file.endswith("monitor.html")
-    res = runner.invoke(cli, ["templates", "check", "--forms", "monitor"])
-    assert res.exit_code == 1 and f"monitor.html 第{line}行" in res.output and told in res.output
+    problems = [p for p in check_template(REPORT, "pdf", None).problems if told in p.message]
+    assert problems, check_template(REPORT, "pdf", None).problems
+    assert problems[0].where == f"第{line}行" and problems[0].file.endswith("monitor-report.html")
+    res = runner.invoke(cli, ["templates", "check", "--forms", "monitor-report"])
+    assert res.exit_code == 1 and f"monitor-report.html 第{line}行" in res.output and told in res.output
 
 
 def test_templates_check_flags_docx_include_with_its_place(templates: Path) -> None:
@@ -103,14 +105,14 @@ def test_render_command_locates_template_faults(templates: Path, tmp_path: Path,
 
 
 def test_html_render_error_carries_the_file_line(templates: Path) -> None:
-    path = templates / "html" / "monitor.html"
+    path = templates / "html" / "monitor-report.html"
     text = path.read_text(encoding="utf-8")
-    line = next(i for i, ln in enumerate(text.split("\n"), 1) if "{{ 主管部门 }}" in ln)
-    path.write_text(text.replace("{{ 主管部门 }}", "{{ 主管部门.__class__ }}"), encoding="utf-8")
+    line = next(i for i, ln in enumerate(text.split("\n"), 1) if "{{ 项目名称 }}" in ln)
+    path.write_text(text.replace("{{ 项目名称 }}", "{{ 项目名称.__class__ }}"), encoding="utf-8")
+    context = REPORT.build(run_file(EXAMPLE, str(EXAMPLE)).result)
     with pytest.raises(SecurityError) as caught:
-        CompiledHtml(path).render_html({"主管部门": "x", "年度": 2024, "填报单位": "u", "项目名称": "p",
-                                        "实施单位": "i", "期间": "", "资金": {}})
-    assert f"monitor.html 第{line}行" in render_fault(caught.value, MONITOR, "pdf")
+        CompiledHtml(path).render_html(context)
+    assert f"monitor-report.html 第{line}行" in render_fault(caught.value, REPORT, "pdf")
 
 
 @pytest.mark.parametrize("source", [

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__, output
+from ..compile import cache as compile_cache
 from ..errors import InputError, Level
 from ..forms import find_form
 from ..output import link_on_path, missing_data, render_bytes
@@ -29,13 +30,15 @@ from .manifest import pack_values
 from .values import flatten
 
 
-def init_worker(templates: str, parent: int) -> None:
-    """Each worker uses the build's template folder and compiles each template once (then from its cache).
+def init_worker(templates: str, parent: int, compiled: str = "") -> None:
+    """Each worker uses the build's template folder and compiles each template once (then from its cache);
+    ``compiled`` is the build's folder of XLSX/HTML templates compiled from the DOCX.
 
     A worker also ends when the build process is gone (``kill -9``): otherwise it would wait for work forever.
     """
     output.TEMPLATES = Path(templates)
     output.clear_compiled()
+    compile_cache.set_folder(Path(compiled) if compiled else None)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import output
+from ..compile import cache as compile_cache
 from ..errors import DocgenError
 from ..forms import FORMS, Form
 from ..output import FORMATS, link_on_path
@@ -124,7 +125,7 @@ def _pool(options: BuildOptions) -> Executor | None:
     workers = job_count(options.jobs)
     if workers <= 1:
         return None
-    setup = (str(output.TEMPLATES), os.getpid())
+    setup = (str(output.TEMPLATES), os.getpid(), str(compile_cache.folder()))
     # PDF workers are spawned: a forked child must not share this process's pango/fontconfig state
     context = multiprocessing.get_context("spawn") if "pdf" in options.formats else None
     return ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=setup, mp_context=context)
@@ -221,6 +222,7 @@ def _build(options: BuildOptions, forms: list[Form], progress: Callable[[int], C
     manifest = Manifest(out)
     pool: Executor | None = None
     interrupted = True
+    compile_cache.set_folder(out / FOLDER / "templates")  # XLSX/HTML compiled from the DOCX, by its hash
     try:
         sources = scan(options.source)
         result.sources = len(sources)
@@ -250,6 +252,7 @@ def _build(options: BuildOptions, forms: list[Form], progress: Callable[[int], C
         if pool is not None:
             _stop(pool, interrupted)
         manifest.close()
+        compile_cache.set_folder(None)
     return result
 
 

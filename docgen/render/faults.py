@@ -4,6 +4,7 @@ it (an HTML template's line; a Word template's table, row and cell) and what to 
 from __future__ import annotations
 
 import traceback
+from pathlib import Path
 
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
 
@@ -26,16 +27,20 @@ def template_line(exc: BaseException, filename: str) -> int:
     return line
 
 
-def _place(form: Form, fmt: str, line: int) -> str:
-    if not line or fmt == "xlsx":
+def _place(form: Form, fmt: str, path: Path, line: int) -> str:
+    """Where in the template file: an HTML file's line, a Word file's table/row/cell (a template compiled
+    from the Word file for Excel or PDF has no place of its own: the format is named instead)."""
+    if path.suffix == ".docx" and fmt != "docx":
+        return {"xlsx": "（Excel）", "pdf": "（PDF）"}.get(fmt, "")
+    if not line or path.suffix not in (".html", ".docx"):
         return ""
-    if fmt == "pdf":
+    if path.suffix == ".html":
         return f"第{line}行"
     try:
         source = compiled_docx(form.docx_template()).source
     except Exception:  # the template does not even compile: read its source as templates check does
         try:
-            source = docx_source(template_path(form, fmt))
+            source = docx_source(path)
         except Exception:
             return ""
     lines = source.split("\n")
@@ -62,6 +67,6 @@ def _what(exc: BaseException) -> str:
 def render_fault(exc: BaseException, form: Form, fmt: str) -> str:
     """``templates/html/monitor.html 第12行: 模板使用了安全限制不允许的写法（…）：请改正模板；…``"""
     path = template_path(form, fmt)
-    place = _place(form, fmt, template_line(exc, str(path)))
-    head = f"{display_path(path)} {place}" if place else display_path(path)
+    place = _place(form, fmt, path, template_line(exc, str(path)))
+    head = display_path(path) + (place if place.startswith("（") else f" {place}" if place else "")
     return f"{head}: {_what(exc)}"
