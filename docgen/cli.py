@@ -56,7 +56,7 @@ def _echo_diagnostics(outcome: Outcome, err: bool = False) -> None:
 
 
 profile_option = click.option(
-    "--profile", "profile_name", type=click.Choice(builtin_profiles()), default=None,
+    "-p", "--profile", "profile_name", type=click.Choice(builtin_profiles()), default=None,
     help="使用指定的配置方案（默认读取项目目录中的 docgen.yaml，没有则为 national）。",
 )
 
@@ -396,27 +396,32 @@ class _ProgressBar:
 
 
 @cli.command(**COMMAND)
-@click.argument("path", type=click.Path(exists=True, path_type=Path), metavar="文件或目录")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="文件或目录…")
+@click.option("--draft", "draft_all", is_flag=True,
+              help="给出目录时，为其中每个项目起草意见（写到旁注文件），再生成审核台账。")
+@click.option("--import", "import_from", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              metavar="审核台账.xlsx", help="把在审核台账中修改的意见写回各项目的旁注文件。")
 @click.option("--side-file", is_flag=True, help="把反馈写到旁注文件“<文件名>.反馈.yaml”，不改动项目文件。")
 @click.option("--force", is_flag=True, help="重新起草全部意见，覆盖审核人已修改的内容。")
 @click.option("--as-of", "as_of", type=DateParam(), default=None, help="使用截止日期不晚于该日的最近一次监控数据。")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="审核台账的输出文件（只用于目录；默认为当前目录下的 审核台账.xlsx）。")
-@click.option("-p", "--profile", "profile_name", type=click.Choice(builtin_profiles()), default=None,
-              help="使用指定的配置方案（默认读取项目目录中的 docgen.yaml，没有则为 national）。")
+@profile_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
-def review(path: Path, side_file: bool, force: bool, as_of: date | None, output: Path | None,
-           profile_name: str | None) -> None:
+def review(paths: tuple[Path, ...], draft_all: bool, import_from: Path | None, side_file: bool, force: bool,
+           as_of: date | None, output: Path | None, profile_name: str | None) -> None:
     """起草绩效跟踪综合意见反馈表（表3）的审核意见；给出目录时生成审核台账。
 
-    给出一个项目文件时，按数据起草“反馈”（预算执行进度、项目管理、调整预算、绩效目标四项意见及整改要求），
+    给出项目文件（可以几个）时，按数据起草“反馈”（预算执行进度、项目管理、调整预算、绩效目标四项意见及整改要求），
     写回项目文件（保留原有注释和顺序）或旁注文件；审核人修改过的意见不会被再次起草覆盖（除非 --force），
-    新发现的问题以“【新增】”追加。给出目录时，列出全部项目并按紧急程度排序，写出审核台账（Excel）。
+    新发现的问题以“【新增】”追加。给出目录时，列出全部项目并按紧急程度排序，写出审核台账（Excel）；
+    加 --draft 时先为目录中每个项目起草意见（写到旁注文件）。审核人可以直接在台账中修改意见，
+    再用 --import 台账文件 写回旁注文件。
     """
     from .review.command import run
 
-    run(path, side_file=side_file, force=force, as_of=as_of, profile_name=profile_name, output=output,
-        console=_console())
+    run(paths, side_file=side_file, force=force, as_of=as_of, profile_name=profile_name, output=output,
+        console=_console(), draft_all=draft_all, import_from=import_from)
 
 
 @cli.group(**COMMAND, subcommand_metavar="命令 [参数]…")
