@@ -253,6 +253,8 @@ def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, p
         raise click.BadParameter(f"“{form.id}”是报告，只有 Word（docx）和 PDF 格式", param_hint="--format")
     if "pdf" in formats:
         require_pdf()  # no WeasyPrint or no Chinese font: say what to install before writing anything
+        if not form.tabular:
+            _echo_faces_note()
     outcomes = [run_file(p, d, as_of=as_of, profile_name=profile_name) for p, d in project_files([path])]
     failed = 0
     for outcome in outcomes:
@@ -366,7 +368,18 @@ def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, form
         click.echo(str(exc), err=True)
         sys.exit(1)
     print_report(console, result, outdir)
+    if "pdf" in formats and any(not f.tabular for f in (chosen or FORMS)):
+        _echo_faces_note()
     sys.exit(0 if result.ok else 1)
+
+
+def _echo_faces_note() -> None:
+    """One line when the reports' 仿宋/楷体 faces are missing (their PDFs then use a 宋体 face)."""
+    from .render.report_pdf import missing_faces_note
+
+    note = missing_faces_note()
+    if note:
+        click.echo(note, err=True)
 
 
 class _ProgressBar:

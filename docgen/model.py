@@ -260,6 +260,7 @@ class Indicator(Model):
     target: TargetValue = Field(alias="指标值")
     weight: Score | None = Field(None, alias="分值")
     explanation: Text | None = Field(None, alias="指标解释")
+    tracked: bool = Field(False, alias="跟踪")  # a 主要绩效目标 chosen for 表2 (000); marked in 表1
 
     @field_validator("level2")
     @classmethod
