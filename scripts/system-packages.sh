@@ -3,10 +3,13 @@
 # 中文字体 fonts-noto-cjk、poppler-utils（pdftotext/pdftoppm）、libharfbuzz-subset0 和 pango（WeasyPrint 用），
 # 以及公文用的仿宋、楷体：FandolFang、FandolKai（GPL 加字体例外，取自 Debian 的 texlive-lang-chinese，
 # 只解出这两个字体文件，放在 /usr/local/share/fonts/fandol）。已安装时什么也不做。
+# 用法：bash scripts/system-packages.sh [pdf]——加 pdf 时只装生成 PDF 所需的（pango、中文字体；命令一用）。
 set -euo pipefail
 need=()
-command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
-command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+if [ "${1:-}" != "pdf" ]; then
+  command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+fi
 fc-list 2>/dev/null | grep -i "Noto Serif CJK" >/dev/null || need+=(fonts-noto-cjk)
 # WeasyPrint (PDF): pango, and harfbuzz's subsetter (without it font subsetting takes seconds per PDF)
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
@@ -19,7 +22,10 @@ if [ ${#need[@]} -eq 0 ] && [ $fandol -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
-  [ ${#need[@]} -gt 0 ] && echo "提示：缺少 ${need[*]}，需要管理员用 apt-get 安装；未安装时与 LibreOffice、PDF 有关的测试会跳过。" >&2
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "提示：缺少系统软件 ${need[*]}（生成 PDF 和有关测试需要；未安装时不生成 PDF、有关测试跳过）。请管理员运行：" >&2
+    echo "  sudo apt-get install -y --no-install-recommends ${need[*]}" >&2
+  fi
   [ $fandol -eq 1 ] && echo "提示：缺少公文字体 FandolFang/FandolKai（仿宋/楷体），报告 PDF 将用宋体代替。" >&2
   exit 0
 fi

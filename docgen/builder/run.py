@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .. import output
@@ -43,6 +44,8 @@ class BuildOptions:
     forms: list[Form] | None = None  # default: every renderable form (tabular forms and reports)
     formats: tuple[str, ...] = FORMATS
     samples: Path = SAMPLES
+    profile_name: str | None = None  # --profile: instead of each folder's docgen.yaml
+    as_of: date | None = None  # --as-of: the latest 监控 on or before this day
 
 
 def clean_temporaries(out: Path) -> int:
@@ -164,7 +167,8 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
     out = options.out
     version = version_key()
     check_before_build(forms, options.formats, out, version, options.samples, options.force)
-    if not scan(options.source):  # an empty or unmounted folder must not wipe the outputs
+    # an empty or unmounted folder must not wipe the outputs
+    if not scan(options.source, options.profile_name, options.as_of):
         raise BuildRefused(
             f"{options.source}: 没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx），未生成也未删除任何文件")
     _check_same_source(options)
@@ -173,7 +177,7 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
     manifest = Manifest(out)
     pool: Executor | None = None
     try:
-        sources = scan(options.source)
+        sources = scan(options.source, options.profile_name, options.as_of)
         result.sources = len(sources)
         manifest.set_meta("source", str(options.source.resolve()))
         known = manifest.sources()
