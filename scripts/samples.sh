@@ -9,7 +9,7 @@ source "$ROOT/scripts/setup.sh" pdf  # the PDF extra: PDFs are made when pango a
 cd "$ROOT"
 echo "== 校验 samples/ =="
 docgen check samples/
-echo "== 生成表单（写入 out/表单/，按主管部门分文件夹；汇总表在 out/表单/汇总/）=="
+echo "== 生成表单（写入 out/表单/主管部门/项目名称/；汇总表在 out/表单/汇总/）=="
 docgen build samples/ -o out/表单
 echo "== 计算结果（写入 out/计算结果/）=="
 docgen compute samples/ -o out/计算结果 2>/dev/null

@@ -43,8 +43,10 @@ def data_hash(path: Path) -> str:
 
 
 def profile_hash(profile: Profile) -> str:
-    """Sorted JSON of every setting: a docgen.yaml override changes it, a comment does not."""
-    text = json.dumps(profile.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    """Sorted JSON of every setting that can change an output: a docgen.yaml override changes it, a comment does
+    not. The plausibility thresholds only decide warnings, and ``as_of`` counts only when a build sets it."""
+    leave_out = {"plausibility"} | ({"as_of"} if profile.as_of is None else set())
+    text = json.dumps(profile.model_dump(mode="json", exclude=leave_out), sort_keys=True, ensure_ascii=False)
     return sha256_bytes(text.encode("utf-8"))
 
 

@@ -13,7 +13,7 @@ import os
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from ..errors import DocgenError
 from ..forms import FORMS, Form
 from ..output import FORMATS
 from ..render.pdf import require_pdf
-from ..templatecheck import SAMPLES
+from ..templatecheck import SAMPLES, display_path
 from .check import check_before_build
 from .inputs import Source, scan, template_hashes, version_key
 from .jobs import AggregateJob, Done, Named, ProjectJob, init_worker, read_name, run_aggregates, run_project
@@ -79,6 +79,7 @@ class _Runner:
             if path.exists():
                 path.unlink()
                 self.result.deleted.append(row.path)
+                _remove_empty_folders(path.parent, self.options.out)
         self.manifest.delete_output(row.path)
 
     def record(self, done: Done, forms: list[str], kind: str) -> None:
@@ -235,11 +236,39 @@ def _names(options: BuildOptions, manifest: Manifest, sources: list[Source], kno
 def _forget(runner: _Runner, plan: Plan) -> None:
     for row in plan.obsolete:
         runner.delete(row)
+    for row, path in plan.moves:
+        _move(runner, row, path)
     for row in plan.refresh:
         runner.manifest.put_output(row)
     for key in plan.forgotten:
         runner.manifest.forget_source(key)
     runner.manifest.commit()
+
+
+def _move(runner: _Runner, row: OutputRow, path: str) -> None:
+    """Rename an intact output to its new name (a new layout, a renamed project): nothing is rebuilt for it."""
+    out = runner.options.out
+    target = out / path
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(out / row.path, target)
+    except OSError as exc:
+        runner.result.fail(row.source, [f"{display_path(out / row.path)}: 无法移动到 {path}：{exc.strerror or exc}"])
+        return
+    runner.manifest.delete_output(row.path)
+    runner.manifest.put_output(replace(row, path=path))
+    runner.result.moved += 1
+    _remove_empty_folders((out / row.path).parent, out)
+
+
+def _remove_empty_folders(folder: Path, out: Path) -> None:
+    """The project (and 主管部门) folders a deletion or a move left empty, up to OUT."""
+    try:
+        while folder != out and out in folder.parents and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    except OSError:
+        pass  # a folder someone still uses is left as it is
 
 
 def _run_jobs(runner: _Runner, pool: Executor | None,
