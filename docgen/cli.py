@@ -67,8 +67,9 @@ profile_option = click.option(
 def cli() -> None:
     """docgen：预算绩效管理表单与报告生成工具。
 
-    一个项目一个 YAML 数据文件；docgen 校验数据、计算执行率、时序进度、偏差率、预警、得分、等级等字段，
-    并生成官方格式的 Word / Excel / PDF 表单与报告。
+    一个项目一个数据文件（YAML，或 Excel 填报工作簿）。
+
+    docgen 校验数据，计算执行率、时序进度、偏差率、预警、得分、等级等字段，生成官方格式的表单与报告。
     """
 
 
