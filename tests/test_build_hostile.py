@@ -71,7 +71,7 @@ def test_department_aggregates_and_folders_never_collide(tmp_path: Path, departm
     assert len(whole) == 1 and len(projects_listed(whole[0])) == 3  # the county-wide 表4 lists every project
     assert sorted(len(projects_listed(p)) for p in found) == [1, 1, 1, 3]
     monitors = list(out.rglob(f"*{MONITOR}.xlsx"))
-    assert len(monitors) == 3 and len({p.parent for p in monitors}) == 3  # a folder per 主管部门
+    assert len(monitors) == 3 and len({p.parent.parent for p in monitors}) == 3  # a folder per 主管部门
     assert (out / "changes.md").is_file()
     again = run(src, out)  # and a second build is a no-op, not an internal error
     assert again.ok and again.built == {} and again.deleted == []

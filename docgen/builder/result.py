@@ -19,6 +19,7 @@ class BuildResult:
     cleaned: int = 0  # leftover temporary files removed
     sources: int = 0
     notes: list[str] = field(default_factory=list)  # told, not failures (e.g. a 主管部门's folder renamed)
+    moved: int = 0  # intact outputs moved to their new name (not rebuilt)
 
     @property
     def ok(self) -> bool:
