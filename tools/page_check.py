@@ -33,6 +33,8 @@ HEADINGS = {
 }
 # a line that is a note or a signature line (a page of only these is an orphan)
 _NOTE = re.compile(r"^(注|说明|备注|\d+[．.、]|填报|审核|评估|日期|\d{4}年\d+月\d+日|—\d+—|\d+$|第\d+页)")
+# a page that begins with one of these holds the notes or signatures apart from the table's last rows
+NOTES_FIRST = ("注：", "注:", "说明：", "填报人", "审核单位", "评估单位", "填报单位负责人")
 ROUTES = ("weasyprint", "docx", "xlsx")
 
 
@@ -67,8 +69,8 @@ def check_pages(form_id: str, route: str, pdf: Path, indicators: list[tuple[str,
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         names = [ind for ind in indicators if ind[2] in flat]
         has_rows = bool(names) or (heading is not None and heading in flat)
-        starts_with_notes = flat.startswith(("注：", "注:", "说明：", "填报人", "审核单位", "评估单位", "填报单位负责人"))
-        if number > 1 and lines and (starts_with_notes or not has_rows and all(_NOTE.match(x) for x in lines)):
+        only_notes = not has_rows and all(_NOTE.match(x) for x in lines)
+        if number > 1 and lines and (flat.startswith(NOTES_FIRST) or only_notes):
             report.faults.append(f"{form_id} {route} p{number}: orphan: only notes or signature lines")
         if heading and number > 1 and names and heading not in flat:
             report.faults.append(f"{form_id} {route} p{number}: no-heading: “{heading}” missing")
