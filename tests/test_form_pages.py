@@ -1,8 +1,9 @@
 """Printed pages of the tabular forms (tools/page_check.py): the 30-indicator sample rendered three ways —
 WeasyPrint, and LibreOffice from the DOCX and from the XLSX — read back page by page with pdftotext.
 
-Asserted: no page holds only notes or signature lines (every form, every route); 表4 over all samples carries its
-column headings on every page (every route); 表3's signature block keeps its two lines in the PDF; the Word
+Asserted: no page holds only notes or signature lines (every form, every route); every page carries the column
+headings (PDF and XLSX; DOCX where the headings open the table); 表4 over all samples carries its column headings on
+every page (every route); 表3's signature block keeps its two lines in the PDF; the Word
 templates keep every row whole and the notes/signature lines with the table (w:cantSplit, w:keepNext).
 """
 
@@ -58,6 +59,14 @@ def test_every_form_every_route_rendered(reports: list[page_check.PageReport]) -
 def test_no_page_holds_only_notes_or_signatures(reports: list[page_check.PageReport]) -> None:
     orphans = [f for r in reports for f in r.faults if ": orphan:" in f]
     assert orphans == []
+
+
+@needs_all
+def test_column_headings_on_every_page(reports: list[page_check.PageReport]) -> None:
+    """PDF (<thead>) and XLSX (print titles): every page; Word repeats only headings that open the table."""
+    missing = [f for r in reports for f in r.faults if ": no-heading:" in f
+               and (r.route != "docx" or r.form in ("summary", "coverage", "correction"))]
+    assert missing == []
 
 
 @needs_all

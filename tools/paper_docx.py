@@ -1,6 +1,8 @@
 """Set the page-flow properties of the forms' Word templates in place (idempotent; the DOCX is the source):
 
 - every table row ``w:cantSplit`` (a row never runs over a page);
+- the column headings ``w:tblHeader`` when they open the table (Word repeats only a table's first rows; headings
+  under a project block are repeated in the XLSX and PDF, see docgen/compile/model.py heading_block);
 - the notes and signature lines under the table ``w:keepNext`` down to the last one, and the paragraphs of the
   table's last row too when it is a fixed row (not a repeated one): the notes and the 填报人/审核单位 lines never
   stand alone on a page, they go with the last rows (Word and LibreOffice both honour keep-with-next).
@@ -20,6 +22,8 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from docgen.compile.model import heading_block  # noqa: E402
+from docgen.compile.read_docx import read_layout  # noqa: E402
 from docgen.render.package import write_zip  # noqa: E402
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -65,7 +69,18 @@ def _is_tag_row(tr: etree._Element) -> bool:
     return text.startswith("{%tr") or text.startswith("{%-tr")
 
 
-def paper(document: bytes) -> bytes:
+def table_header(tbl: etree._Element, count: int) -> None:
+    rows = [tr for tr in tbl.findall(_W + "tr") if not _is_tag_row(tr)]
+    for tr in rows[:count]:
+        cant_split(tr)
+        trpr = tr.find(_W + "trPr")
+        assert trpr is not None
+        if trpr.find(_W + "tblHeader") is None:
+            trpr.append(etree.Element(_W + "tblHeader"))
+
+
+def paper(document: bytes, heading: tuple[int, int] = (0, 0)) -> bytes:
+    """``heading``: the column headings (first row, rows) of the form's layout."""
     root = etree.fromstring(document)
     body = root.find(_W + "body")
     assert body is not None
@@ -74,6 +89,8 @@ def paper(document: bytes) -> bytes:
         for tr in tbl.findall(_W + "tr"):
             if not _is_tag_row(tr):
                 cant_split(tr)
+    if tables and heading[0] == 0 and heading[1]:
+        table_header(tables[0], heading[1])
     if tables:
         last_table = tables[-1]
         after = [p for p in body[body.index(last_table) + 1:] if p.tag == _W + "p" and "".join(p.itertext()).strip()]
@@ -92,7 +109,8 @@ def main(ids: list[str]) -> None:
             continue
         with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as zf:
             parts = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
-        parts = [(n, paper(d) if n == "word/document.xml" else d) for n, d in parts]
+        heading = heading_block(read_layout(path.read_bytes(), path.stem))
+        parts = [(n, paper(d, heading) if n == "word/document.xml" else d) for n, d in parts]
         data = write_zip(parts)
         if data != path.read_bytes():
             path.write_bytes(data)
