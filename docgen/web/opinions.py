@@ -159,8 +159,7 @@ def _values_from_text(entry: Entry, text: str) -> tuple[dict[str, str], bool]:
 
 
 def mark_drafted(store: Store, entry: Entry, who: str, changed: str) -> None:
-    store.set_status(entry.rel, DRAFTED, who)
-    store.audit(who, "保存意见", entry.rel, changed)
+    store.set_status_logged(entry.rel, DRAFTED, who, "保存意见", changed)
 
 
 def issue(store: Store, entry: Entry, who: str) -> Path:
