@@ -142,6 +142,15 @@ def _client(i: int, session: tuple[httpx.Client, str], ids: list[str], deadline:
             _timed(results, kind, lambda target=target: c.get(f"/p/{target}/form/target.pdf", params={"view": "1"}))
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _ms(values: list[float], q: float) -> float:
     if len(values) == 1:
         return values[0] * 1000
@@ -191,6 +200,7 @@ def main() -> None:
         results = Results()
         first_pdf: set[str] = set()
         pdf_lock = threading.Lock()
+        cpu_before = _cpu_seconds(proc.pid)
         deadline = time.perf_counter() + args.seconds
         start = time.perf_counter()
         threads = [threading.Thread(target=_client, args=(i, sessions[i], ids, deadline, results, ids[:PDF_PROJECTS],
@@ -200,6 +210,7 @@ def main() -> None:
         for th in threads:
             th.join()
         elapsed = time.perf_counter() - start
+        server_cpu = _cpu_seconds(proc.pid) - cpu_before
         total = sum(len(v) for v in results.times.values())
         print(f"{args.clients} 个并发客户端，{elapsed:.1f} s，共 {total} 个请求，{total / elapsed:.1f} 请求/秒；"
               f"错误 {len(results.errors)} 个")
@@ -208,6 +219,8 @@ def main() -> None:
             print(f"{kind:<10}{len(values):>6}{_ms(values, 50):>9.0f}{_ms(values, 95):>9.0f}{max(values) * 1000:>9.0f}")
         rest = [v for k, vs in results.times.items() if k != "首次PDF预览" for v in vs]
         print(f"{'全部(除首次PDF)':<10}{len(rest):>6}{_ms(rest, 50):>9.0f}{_ms(rest, 95):>9.0f}{max(rest) * 1000:>9.0f}")
+        print(f"服务器进程在这 {elapsed:.1f} s 中用了 {server_cpu:.1f} s CPU（平均每个请求 {server_cpu / total * 1000:.1f} ms；"
+              f"占一个核的 {server_cpu / elapsed:.0%}）")
         for e in results.errors[:10]:
             print("错误：", e)
         load = os.getloadavg()
