@@ -23,7 +23,7 @@ from ..project import validate
 from ..render.package import write_atomic
 from ..review import roundtrip as rt
 from ..review.apply import KEY_ORDER, apply_review
-from ..review.command import _side_seed
+from ..review.command import side_seed
 from ..review.draft import draft
 from ..sidefile import merge, side_file_for
 from ..yamlfile import parse, read
@@ -121,7 +121,7 @@ def save(entry: Entry, values: dict[str, str], version: str, today: date | None 
             theirs_values, _ = _values_from_text(entry, text)
             return Conflict(theirs_values, mine, version_of(text))
         before, _ = current_values(entry)
-        seed = text if text.strip() else _side_seed(entry.path.read_bytes().decode("utf-8"), result.project.name,
+        seed = text if text.strip() else side_seed(entry.path.read_bytes().decode("utf-8"), result.project.name,
                                                       entry.path.name)
 
         def edit(block: CommentedMap) -> None:
