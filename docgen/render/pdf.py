@@ -30,7 +30,7 @@ from jinja2 import Template
 
 from ..errors import DocgenError
 from .env import make_env
-from .pdfspeed import install_fast_compression, install_one_pass_subset
+from .pdfspeed import bare_cid_fonts, install_fast_compression, install_one_pass_subset
 
 STYLESHEET = "forms.css"
 INSTALL_PDF = ('PDF 需要可选组件 WeasyPrint：请运行 pip install "docgen[pdf]"'
@@ -229,4 +229,5 @@ class CompiledHtml:
         meta.created = meta.modified = None
         meta.custom = {info_key(k): v for k, v in (properties or {}).items()}
         # the identifier defaults to a hash of the content; no dates: the same input gives the same bytes
-        return bytes(document.write_pdf(custom_metadata=bool(meta.custom))), len(document.pages)
+        pdf = document.write_pdf(custom_metadata=bool(meta.custom), finisher=bare_cid_fonts)
+        return bytes(pdf), len(document.pages)

@@ -14,6 +14,7 @@ each embedded font is about 1 MB before compression whatever the page holds:
 
 from __future__ import annotations
 
+import struct
 import threading
 import zlib
 from collections import OrderedDict
@@ -43,8 +44,9 @@ def _font_key(font: Any, gids: tuple[int, ...], hinting: bool) -> tuple[Any, ...
     return (len(content), content[:4096], font.index, gids, hinting, tuple(sorted(font.missing)))
 
 
-def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool) -> bytes | None:
-    """WeasyPrint's subsetting flags and dropped tables, in one HarfBuzz pass."""
+def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool, retain_gids: bool = True) -> bytes | None:
+    """WeasyPrint's subsetting flags and dropped tables, in one HarfBuzz pass; with ``retain_gids=False`` the
+    glyphs are renumbered (a CID-keyed CFF font keeps each glyph's CID, which is what the PDF selects by)."""
     from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
     from weasyprint.text.fonts import get_hb_object_data
 
@@ -52,8 +54,9 @@ def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool) -> bytes | None:
     gid_set = harfbuzz_subset.hb_subset_input_glyph_set(hb_subset)
     gid_array = ffi.new(f"hb_codepoint_t[{len(gids)}]", gids)
     harfbuzz.hb_set_add_sorted_array(gid_set, gid_array, len(gids))
-    flags = (harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS | harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
-             | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE)
+    flags = harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
+    if retain_gids:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
     if not hinting:
         flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
     if font.missing:
@@ -69,17 +72,114 @@ def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool) -> bytes | None:
 
 
 def one_pass_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
-    """Replace ``font.file_content`` by its subset (``Font._harfbuzz_subset``'s contract), remembered per glyph set."""
+    """Replace ``font.file_content`` by its subset (``Font._harfbuzz_subset``'s contract), remembered per glyph set.
+
+    WeasyPrint writes glyph ids as CIDs and keeps every glyph id in the subset (RETAIN_GIDS), so a subset of a
+    CJK font still has 65,000 (empty) glyphs: 200–300 KB a font, compressed, in every PDF. A CID-keyed CFF font
+    (OpenType/CFF with ROS: Noto/Source Han CJK, the fonts this project installs) is looked up by CID through
+    its charset, and HarfBuzz keeps each glyph's CID when it renumbers the glyphs: such a font is subset to the
+    glyphs used, nothing else (tests/test_pdf.py renders both with poppler and compares the pixels). Other fonts
+    (TrueType, name-keyed CFF) keep WeasyPrint's way.
+    """
     gids = sorted(to_unicode)
     key = _font_key(font, tuple(gids), hinting)
     content = _SUBSETS.get(key)
     if content is None:
-        content = _harfbuzz_subset(font, gids, hinting)
+        content = _harfbuzz_subset(font, gids, hinting, retain_gids=False)
+        if content is not None and not is_cid_keyed_cff(content):
+            content = _harfbuzz_subset(font, gids, hinting)
         if content is None:  # let WeasyPrint try (and warn) its own way
             _STOCK_SUBSET[0](font, to_unicode, hinting)
             return
         _remember(_SUBSETS, key, content)
     font.file_content = content
+
+
+def cff_table(sfnt: bytes) -> bytes | None:
+    """The bare CFF table of an OpenType/CFF font, or None (TrueType, or not a font)."""
+    try:
+        num_tables = struct.unpack_from(">H", sfnt, 4)[0]
+        for i in range(num_tables):
+            tag, _, offset, length = struct.unpack_from(">4sIII", sfnt, 12 + 16 * i)
+            if tag == b"CFF ":
+                return sfnt[offset: offset + length] if offset + length <= len(sfnt) else None
+    except struct.error:
+        return None
+    return None
+
+
+def is_cid_keyed_cff(sfnt: bytes) -> bool:
+    """Whether an OpenType font's CFF table is CID-keyed (its Top DICT starts with the ROS operator, 12 30)."""
+    cff = cff_table(sfnt)
+    return cff is not None and _cff_is_cid_keyed(cff)
+
+
+def _cff_is_cid_keyed(cff: bytes) -> bool:
+    try:
+        offset = 0
+        header_size = cff[2]
+        after_names = _skip_index(cff, offset + header_size)
+        count, off_size = struct.unpack_from(">HB", cff, after_names)
+        if count < 1:
+            return False
+        first = int.from_bytes(cff[after_names + 3: after_names + 3 + off_size], "big")
+        data = after_names + 3 + (count + 1) * off_size - 1 + first
+        return _first_operator(cff, data) == (12, 30)
+    except (struct.error, IndexError):
+        return False
+
+
+def _skip_index(data: bytes, pos: int) -> int:
+    """The position after a CFF INDEX starting at ``pos``."""
+    count = struct.unpack_from(">H", data, pos)[0]
+    if count == 0:
+        return pos + 2
+    off_size = data[pos + 2]
+    last = pos + 3 + count * off_size
+    end = int.from_bytes(data[last: last + off_size], "big")
+    return pos + 3 + (count + 1) * off_size - 1 + end
+
+
+def _first_operator(data: bytes, pos: int) -> tuple[int, ...]:
+    """The first operator of a CFF DICT at ``pos`` (its operands skipped)."""
+    while True:
+        b0 = data[pos]
+        if b0 == 12:
+            return (12, data[pos + 1])
+        if b0 <= 21:
+            return (b0,)
+        if b0 == 28:
+            pos += 3
+        elif b0 == 29:
+            pos += 5
+        elif b0 == 30:  # a real number: nibbles up to 0xf
+            pos += 1
+            while data[pos] & 0x0F != 0x0F and data[pos] >> 4 != 0x0F:
+                pos += 1
+            pos += 1
+        elif b0 <= 246:
+            pos += 1
+        elif b0 <= 254:
+            pos += 2
+        else:
+            return (b0,)
+
+
+def bare_cid_fonts(document: Any, pdf: Any) -> None:
+    """``write_pdf(finisher=…)``: embed each CID-keyed OpenType/CFF font as its bare CFF table (FontFile3
+    /CIDFontType0C), whose glyphs every PDF reader selects by CID through the CFF charset. Embedded as
+    /OpenType, poppler (and others) take the CID for a glyph id, which only holds while the subset keeps every
+    glyph id; as bare CFF the subset can drop the unused glyphs (:func:`one_pass_subset`), and the OpenType
+    tables a PDF never reads (cmap, hmtx, vmtx, GSUB, name …) go too."""
+    import pydyf
+
+    for obj in pdf.objects:
+        if not isinstance(obj, pydyf.Stream) or obj.extra.get("Subtype") != "/OpenType":
+            continue
+        cff = cff_table(b"".join(obj.stream))
+        if cff is not None and _cff_is_cid_keyed(cff):
+            obj.stream = [cff]
+            obj.extra["Subtype"] = "/CIDFontType0C"
 
 
 def install_one_pass_subset(wp: Any) -> None:
