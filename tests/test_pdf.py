@@ -221,6 +221,23 @@ def test_font_patch_applies_to_this_weasyprint() -> None:
     assert fonts.Font._harfbuzz_subset is pdfspeed.one_pass_subset
 
 
+def test_font_files_are_copied_once_per_process() -> None:
+    """WeasyPrint copies a whole font file out of HarfBuzz for every font of every PDF; pdfspeed remembers the
+    big ones. Fails loudly when an upgrade stops calling get_hb_object_data from Font.__init__."""
+    import inspect
+
+    from weasyprint.pdf import fonts
+
+    pdfmod._shared(ROOT / "templates" / "html")
+    assert hasattr(fonts.get_hb_object_data, "stock"), "render/pdfspeed.py: the font-file memo is not installed"
+    assert "get_hb_object_data(self.hb_face)" in inspect.getsource(fonts.Font.__init__)
+    form = find_form("monitor")
+    context = form.build(run_file(EXAMPLE, "x").result)
+    first = render_bytes(form, context, "pdf", "t")
+    assert pdfspeed._FACES, "no font file was remembered (the CJK fonts are larger than the threshold)"
+    assert render_bytes(form, context, "pdf", "t") == first
+
+
 def _pixels(pdf: bytes, folder: Path, name: str) -> list:
     from PIL import Image
 

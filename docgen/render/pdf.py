@@ -30,7 +30,7 @@ from jinja2 import Template
 
 from ..errors import DocgenError
 from .env import make_env
-from .pdfspeed import bare_cid_fonts, install_fast_compression, install_one_pass_subset
+from .pdfspeed import bare_cid_fonts, install_fast_compression, install_font_file_memo, install_one_pass_subset
 
 STYLESHEET = "forms.css"
 INSTALL_PDF = ('PDF 需要可选组件 WeasyPrint：请运行 pip install "docgen[pdf]"'
@@ -175,6 +175,7 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             fonts = FontConfiguration()
             css = wp.CSS(filename=str(folder / STYLESHEET), font_config=fonts)
             install_one_pass_subset(wp)
+            install_font_file_memo()
             install_fast_compression()
             _SHARED[folder] = (fonts, css, _html_class(wp))
         fonts, css, html_class = _SHARED[folder]

@@ -44,7 +44,8 @@ def _font_key(font: Any, gids: tuple[int, ...], hinting: bool) -> tuple[Any, ...
     return (len(content), content[:4096], font.index, gids, hinting, tuple(sorted(font.missing)))
 
 
-def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool, retain_gids: bool = True) -> bytes | None:
+def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool, retain_gids: bool = True,
+                     desubroutinize: bool = True) -> bytes | None:
     """WeasyPrint's subsetting flags and dropped tables, in one HarfBuzz pass; with ``retain_gids=False`` the
     glyphs are renumbered (a CID-keyed CFF font keeps each glyph's CID, which is what the PDF selects by)."""
     from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
@@ -54,7 +55,9 @@ def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool, retain_gids: boo
     gid_set = harfbuzz_subset.hb_subset_input_glyph_set(hb_subset)
     gid_array = ffi.new(f"hb_codepoint_t[{len(gids)}]", gids)
     harfbuzz.hb_set_add_sorted_array(gid_set, gid_array, len(gids))
-    flags = harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
+    flags = harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+    if desubroutinize:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
     if retain_gids:
         flags |= harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
     if not hinting:
@@ -233,6 +236,62 @@ class _PdfZlib:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(zlib, name)
+
+
+_FACE_CACHE_FROM = 4 * 1024 * 1024  # font files this large (CJK: 20–30 MB) are copied once per process
+_FACES: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_FACES_KEPT = 6
+
+
+def _font_file_bytes(stock: Any) -> Any:
+    """WeasyPrint's ``get_hb_object_data``, remembering a whole font file's bytes per process.
+
+    ``weasyprint.pdf.fonts.Font.__init__`` copies the whole font file out of HarfBuzz for every font of every
+    document (``ffi.unpack``: ~8 ms for a 26 MB Noto CJK collection, ~15 % of a form's PDF); the file behind a
+    face is the same bytes each time. Keyed by the blob's address and length and its first and last 4 KB; small
+    blobs (subsets, Latin fonts) are never remembered.
+    """
+
+    def get_hb_object_data(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
+        if ot_color is not None:
+            return stock(hb_object, ot_color, glyph)
+        from weasyprint.text.ffi import ffi, harfbuzz
+
+        blob = harfbuzz.hb_face_reference_blob(hb_object)
+        try:
+            length = ffi.new("unsigned int *")
+            data = harfbuzz.hb_blob_get_data(blob, length)
+            size = length[0]
+            if data == ffi.NULL or size < _FACE_CACHE_FROM:
+                return stock(hb_object)
+            key = (int(ffi.cast("uintptr_t", data)), size, bytes(ffi.buffer(data, 4096)),
+                   bytes(ffi.buffer(data + size - 4096, 4096)))
+            with _LOCK:
+                content = _FACES.get(key)
+            if content is None:
+                content = stock(hb_object)
+                with _LOCK:
+                    _FACES[key] = content
+                    while len(_FACES) > _FACES_KEPT:
+                        _FACES.popitem(last=False)
+            return content
+        finally:
+            harfbuzz.hb_blob_destroy(blob)
+
+    get_hb_object_data.stock = stock  # type: ignore[attr-defined]
+    return get_hb_object_data
+
+
+def install_font_file_memo() -> bool:
+    """Remember font files in ``weasyprint.pdf.fonts`` (see :func:`_font_file_bytes`); False if it has moved."""
+    from weasyprint.pdf import fonts
+
+    current = getattr(fonts, "get_hb_object_data", None)
+    if current is None:
+        return False
+    if not hasattr(current, "stock"):
+        fonts.get_hb_object_data = _font_file_bytes(current)
+    return True
 
 
 def install_fast_compression() -> None:
