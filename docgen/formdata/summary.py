@@ -88,11 +88,13 @@ def build(results: list[ProjectResult], scope: str = "") -> dict[str, Any]:
             sums[0] += r.initial.total
             sums[1] += r.budget.total
             sums[2] += spent or Decimal(0)
-        rows.append(_row("", dept, "小计", "", sums[0], sums[1], sums[2], None))
-        dept_cells.append((dept, len(members) + 1))
+        # one department (its own file): its 小计 would repeat the 合计 line for line
+        if len(departments) > 1:
+            rows.append(_row("", dept, "小计", "", sums[0], sums[1], sums[2], None))
+        dept_cells.append((dept, len(members) + (len(departments) > 1)))
         totals = [a + b for a, b in zip(totals, sums, strict=True)]
-    # the row's name stays "合计" whatever the count, so that adding a project does not read as a new row
-    rows.append(_row("", "合计", "合计", f"共 {number} 个项目", totals[0], totals[1], totals[2], None))
+    # "合计" once, in the 主管部门 column; the name column says how many projects it adds up
+    rows.append(_row("", "合计", f"共 {number} 个项目", "", totals[0], totals[1], totals[2], None))
     dept_cells.append(("合计", 1))
     grouped: list[Grouped] = []
     for dept, span in dept_cells:
