@@ -251,8 +251,9 @@ def _pixels(pdf: bytes, folder: Path, name: str) -> list:
 @pytest.mark.parametrize("form_id", ["monitor", "monitor-report"])
 def test_subset_fonts_draw_what_weasyprint_draws(form_id: str, rendered: dict, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """The glyph-only CJK subsets embedded as bare CFF (render/pdfspeed.py) give the pages WeasyPrint's own full
-    subsets give, pixel for pixel (poppler), at a fraction of the size; the text stays extractable."""
+    """The glyph-only CJK subsets embedded as bare CFF and the font-family lists cut to the installed fonts
+    (render/pdfspeed.py) give the pages WeasyPrint gives with its own full subsets and the stylesheets as written,
+    pixel for pixel (poppler), at a fraction of the size; the text stays extractable."""
     from weasyprint.pdf import fonts
 
     form = find_form(form_id)
@@ -265,11 +266,27 @@ def test_subset_fonts_draw_what_weasyprint_draws(form_id: str, rendered: dict, t
     assert stock is not None
     monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", stock)
     monkeypatch.setattr(pdfmod, "bare_cid_fonts", None)
+    monkeypatch.setattr(pdfmod, "resolved_font_families", lambda css, _fonts: css)  # the stylesheets as written
+    monkeypatch.setattr(pdfmod, "_SHARED", {})
+    monkeypatch.setattr(pdfmod, "_OTHER_CSS", {})
     theirs = render_bytes(form, context, "pdf", "t")
-    assert len(ours) * 3 < len(theirs)
+    assert len(ours) * 1.5 < len(theirs)
     assert _pixels(ours, tmp_path, "ours") == _pixels(theirs, tmp_path, "theirs")
     (tmp_path / "ours.pdf").write_bytes(ours)
     assert result.project.name.replace(" ", "") in re.sub(r"\s+", "", _text(tmp_path / "ours.pdf"))
+
+
+def test_font_family_lists_keep_what_fontconfig_has() -> None:
+    """Families this machine does not have are cut from the stylesheets' lists (Pango would look each one up for
+    every text); installed ones, aliases and generic families stay; a list with none of them is left alone."""
+    fonts, _, _ = pdfmod._shared(ROOT / "templates" / "html")
+    css = ('html { font-family: "docgen-absent-face", "DejaVu Sans", serif; }\n'
+           'p { font-family: "docgen-absent-face", "docgen-absent-2"; }')
+    if pdfspeed._matched_family("DejaVu Sans", fonts._config) != "dejavu sans":
+        pytest.skip("DejaVu Sans is not installed here")
+    out = pdfspeed.resolved_font_families(css, fonts)
+    assert 'html { font-family: "DejaVu Sans", serif; }' in out
+    assert 'p { font-family: "docgen-absent-face", "docgen-absent-2"; }' in out
 
 
 def test_cid_keyed_cff_detection() -> None:

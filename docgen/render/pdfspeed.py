@@ -14,6 +14,7 @@ each embedded font is about 1 MB before compression whatever the page holds:
 
 from __future__ import annotations
 
+import re
 import struct
 import threading
 import zlib
@@ -27,11 +28,11 @@ _MEMO_FROM = 64 * 1024  # only streams this large (fonts) are worth remembering
 
 _STOCK_SUBSET: list[Any] = []
 _LOCK = threading.Lock()
-_SUBSETS: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_SUBSETS: OrderedDict[tuple[Any, ...], tuple[bytes, bytes | None]] = OrderedDict()
 _COMPRESSED: OrderedDict[bytes, bytes] = OrderedDict()
 
 
-def _remember(cache: OrderedDict[Any, bytes], key: Any, value: bytes) -> None:
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
     with _LOCK:
         cache[key] = value
         while len(cache) > _CACHE_SIZE:
@@ -79,23 +80,68 @@ def one_pass_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> Non
 
     WeasyPrint writes glyph ids as CIDs and keeps every glyph id in the subset (RETAIN_GIDS), so a subset of a
     CJK font still has 65,000 (empty) glyphs: 200–300 KB a font, compressed, in every PDF. A CID-keyed CFF font
-    (OpenType/CFF with ROS: Noto/Source Han CJK, the fonts this project installs) is looked up by CID through
-    its charset, and HarfBuzz keeps each glyph's CID when it renumbers the glyphs: such a font is subset to the
-    glyphs used, nothing else (tests/test_pdf.py renders both with poppler and compares the pixels). Other fonts
-    (TrueType, name-keyed CFF) keep WeasyPrint's way.
+    is drawn by CID through its charset, and HarfBuzz keeps each glyph's CID when it renumbers the glyphs: when
+    every glyph used has its glyph id as CID (Noto/Source Han CJK: all of them; FandolFang: those below 8896),
+    the font is subset to the glyphs used and embedded as bare CFF (:func:`bare_cid_fonts`); tests/test_pdf.py
+    renders both ways with poppler and compares the pixels. Other fonts (TrueType, name-keyed CFF, a glyph whose
+    CID differs) are subset WeasyPrint's way.
     """
     gids = sorted(to_unicode)
     key = _font_key(font, tuple(gids), hinting)
-    content = _SUBSETS.get(key)
-    if content is None:
-        content = _harfbuzz_subset(font, gids, hinting, retain_gids=False)
-        if content is not None and not is_cid_keyed_cff(content):
+    with _LOCK:
+        known = _SUBSETS.get(key)
+    if known is None:
+        cids = _font_cids(font)
+        content = cff = None
+        if cids is not None and all(g < len(cids) and cids[g] == g for g in gids):
+            content = _harfbuzz_subset(font, gids, hinting, retain_gids=False)
+            cff = cff_table(content) if content is not None else None
+        if cff is None or cff_cids(cff) is None:
+            cff = None
             content = _harfbuzz_subset(font, gids, hinting)
         if content is None:  # let WeasyPrint try (and warn) its own way
             _STOCK_SUBSET[0](font, to_unicode, hinting)
             return
-        _remember(_SUBSETS, key, content)
+        known = (content, cff)
+        _remember(_SUBSETS, key, known)
+    content, cff = known
+    if cff is not None:
+        _remember_bare(content, cff)  # the finisher must see it even if it was remembered long ago
     font.file_content = content
+
+
+_BARE: OrderedDict[bytes, bytes] = OrderedDict()  # checked subsets → their bare CFF table (bare_cid_fonts)
+_CIDS: dict[tuple[Any, ...], list[int] | None] = {}
+
+
+def _font_cids(font: Any) -> list[int] | None:
+    """The CID of each glyph of the whole font (its CFF charset, read once per process), None if not CID-keyed."""
+    content: bytes = font.file_content
+    key = (len(content), content[:4096], font.index)
+    with _LOCK:
+        if key in _CIDS:
+            return _CIDS[key]
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    blob = harfbuzz.hb_face_reference_table(font.hb_face, harfbuzz.hb_tag_from_string(b"CFF ", -1))
+    try:
+        length = ffi.new("unsigned int *")
+        data = harfbuzz.hb_blob_get_data(blob, length)
+        cids = cff_cids(bytes(ffi.buffer(data, length[0]))) if data != ffi.NULL and length[0] else None
+    finally:
+        harfbuzz.hb_blob_destroy(blob)
+    with _LOCK:
+        _CIDS[key] = cids
+    return cids
+
+
+
+def _remember_bare(content: bytes, cff: bytes) -> None:
+    with _LOCK:
+        _BARE[content] = cff
+        _BARE.move_to_end(content)
+        while len(_BARE) > _CACHE_SIZE:
+            _BARE.popitem(last=False)
 
 
 def cff_table(sfnt: bytes) -> bytes | None:
@@ -112,24 +158,54 @@ def cff_table(sfnt: bytes) -> bytes | None:
 
 
 def is_cid_keyed_cff(sfnt: bytes) -> bool:
-    """Whether an OpenType font's CFF table is CID-keyed (its Top DICT starts with the ROS operator, 12 30)."""
+    """Whether an OpenType font's CFF table is CID-keyed (its Top DICT has the ROS operator, 12 30)."""
     cff = cff_table(sfnt)
-    return cff is not None and _cff_is_cid_keyed(cff)
+    return cff is not None and (12, 30) in _top_dict(cff)
 
 
-def _cff_is_cid_keyed(cff: bytes) -> bool:
+def cff_cids(cff: bytes) -> list[int] | None:
+    """The CID of each glyph of a CID-keyed CFF font (from its charset), or None if it is not one."""
     try:
-        offset = 0
-        header_size = cff[2]
-        after_names = _skip_index(cff, offset + header_size)
+        top = _top_dict(cff)
+        if (12, 30) not in top or (17,) not in top:
+            return None
+        glyphs = struct.unpack_from(">H", cff, int(top[(17,)][-1]))[0]
+        if (15,) not in top or int(top[(15,)][-1]) <= 2:  # a predefined charset: not one of a CID font
+            return None
+        pos = int(top[(15,)][-1])
+        fmt = cff[pos]
+        pos += 1
+        cids = [0]
+        while len(cids) < glyphs:
+            if fmt == 0:
+                cids.append(struct.unpack_from(">H", cff, pos)[0])
+                pos += 2
+            elif fmt in (1, 2):
+                first = struct.unpack_from(">H", cff, pos)[0]
+                left = cff[pos + 2] if fmt == 1 else struct.unpack_from(">H", cff, pos + 2)[0]
+                pos += 3 if fmt == 1 else 4
+                cids.extend(range(first, first + left + 1))
+            else:
+                return None
+        return cids[:glyphs]
+    except (struct.error, IndexError):
+        return None
+
+
+def _top_dict(cff: bytes) -> dict[tuple[int, ...], list[float]]:
+    """The operators of a CFF font's (first) Top DICT with their operands; empty if it cannot be read."""
+    try:
+        after_names = _skip_index(cff, cff[2])
         count, off_size = struct.unpack_from(">HB", cff, after_names)
         if count < 1:
-            return False
-        first = int.from_bytes(cff[after_names + 3: after_names + 3 + off_size], "big")
-        data = after_names + 3 + (count + 1) * off_size - 1 + first
-        return _first_operator(cff, data) == (12, 30)
+            return {}
+        offsets = after_names + 3
+        first = int.from_bytes(cff[offsets: offsets + off_size], "big")
+        second = int.from_bytes(cff[offsets + off_size: offsets + 2 * off_size], "big")
+        base = offsets + (count + 1) * off_size - 1
+        return _dict_operators(cff, base + first, base + second)
     except (struct.error, IndexError):
-        return False
+        return {}
 
 
 def _skip_index(data: bytes, pos: int) -> int:
@@ -143,44 +219,57 @@ def _skip_index(data: bytes, pos: int) -> int:
     return pos + 3 + (count + 1) * off_size - 1 + end
 
 
-def _first_operator(data: bytes, pos: int) -> tuple[int, ...]:
-    """The first operator of a CFF DICT at ``pos`` (its operands skipped)."""
-    while True:
+def _dict_operators(data: bytes, pos: int, end: int) -> dict[tuple[int, ...], list[float]]:
+    """A CFF DICT: operator → operands (integers; real numbers are kept as 0.0, never needed here)."""
+    out: dict[tuple[int, ...], list[float]] = {}
+    operands: list[float] = []
+    while pos < end:
         b0 = data[pos]
         if b0 == 12:
-            return (12, data[pos + 1])
-        if b0 <= 21:
-            return (b0,)
-        if b0 == 28:
+            out[(12, data[pos + 1])] = operands
+            operands, pos = [], pos + 2
+        elif b0 <= 21:
+            out[(b0,)] = operands
+            operands, pos = [], pos + 1
+        elif b0 == 28:
+            operands.append(struct.unpack_from(">h", data, pos + 1)[0])
             pos += 3
         elif b0 == 29:
+            operands.append(struct.unpack_from(">i", data, pos + 1)[0])
             pos += 5
         elif b0 == 30:  # a real number: nibbles up to 0xf
             pos += 1
             while data[pos] & 0x0F != 0x0F and data[pos] >> 4 != 0x0F:
                 pos += 1
+            operands.append(0.0)
             pos += 1
-        elif b0 <= 246:
+        elif 32 <= b0 <= 246:
+            operands.append(b0 - 139)
             pos += 1
-        elif b0 <= 254:
+        elif 247 <= b0 <= 250:
+            operands.append((b0 - 247) * 256 + data[pos + 1] + 108)
+            pos += 2
+        elif 251 <= b0 <= 254:
+            operands.append(-(b0 - 251) * 256 - data[pos + 1] - 108)
             pos += 2
         else:
-            return (b0,)
+            return out
+    return out
 
 
 def bare_cid_fonts(document: Any, pdf: Any) -> None:
-    """``write_pdf(finisher=…)``: embed each CID-keyed OpenType/CFF font as its bare CFF table (FontFile3
-    /CIDFontType0C), whose glyphs every PDF reader selects by CID through the CFF charset. Embedded as
-    /OpenType, poppler (and others) take the CID for a glyph id, which only holds while the subset keeps every
-    glyph id; as bare CFF the subset can drop the unused glyphs (:func:`one_pass_subset`), and the OpenType
-    tables a PDF never reads (cmap, hmtx, vmtx, GSUB, name …) go too."""
+    """``write_pdf(finisher=…)``: embed each font subset by :func:`one_pass_subset` to its glyphs as its bare CFF
+    table (FontFile3 /CIDFontType0C), whose glyphs every PDF reader selects by CID through the CFF charset.
+    Embedded as /OpenType, poppler (and others) take the CID for a glyph id, which only holds while the subset
+    keeps every glyph id; the OpenType tables a PDF never reads (cmap, hmtx, vmtx, name …) go too."""
     import pydyf
 
     for obj in pdf.objects:
-        if not isinstance(obj, pydyf.Stream) or obj.extra.get("Subtype") != "/OpenType":
+        if not isinstance(obj, pydyf.Stream) or obj.extra.get("Subtype") != "/OpenType" or len(obj.stream) != 1:
             continue
-        cff = cff_table(b"".join(obj.stream))
-        if cff is not None and _cff_is_cid_keyed(cff):
+        with _LOCK:
+            cff = _BARE.get(obj.stream[0])
+        if cff is not None:
             obj.stream = [cff]
             obj.extra["Subtype"] = "/CIDFontType0C"
 
@@ -292,6 +381,69 @@ def install_font_file_memo() -> bool:
     if not hasattr(current, "stock"):
         fonts.get_hb_object_data = _font_file_bytes(current)
     return True
+
+
+_GENERIC = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math", "emoji"})
+_FONT_FAMILY = re.compile(r"(font-family\s*:\s*)([^;{}]+)")
+_NO_SUCH_FAMILY = "docgen-no-such-font-family"
+
+
+def _matched_family(name: str, config: Any) -> str | None:
+    """The family fontconfig gives for ``name`` alone (its aliases applied), lower-cased."""
+    from weasyprint.text.ffi import ffi, fontconfig
+
+    pattern = fontconfig.FcPatternCreate()
+    try:
+        fontconfig.FcPatternAddString(pattern, b"family", name.encode("utf-8"))
+        fontconfig.FcConfigSubstitute(config, pattern, 0)  # FcMatchPattern
+        fontconfig.FcDefaultSubstitute(pattern)
+        result = ffi.new("FcResult *")
+        match = fontconfig.FcFontMatch(config, pattern, result)
+    finally:
+        fontconfig.FcPatternDestroy(pattern)
+    if match == ffi.NULL:
+        return None
+    try:
+        family = ffi.new("FcChar8 **")
+        if fontconfig.FcPatternGetString(match, b"family", 0, family) != 0:
+            return None
+        return ffi.string(family[0]).decode("utf-8", "replace").casefold()
+    finally:
+        fontconfig.FcPatternDestroy(match)
+
+
+def resolved_font_families(css: str, font_config: Any) -> str:
+    """``css`` with each font-family list cut to the families this machine has (or aliases), generics kept.
+
+    Pango looks every listed family up for every piece of text, and the forms list Windows, macOS and Linux
+    names for each face (宋体, SimSun, Songti SC, Noto Serif CJK SC …): on a machine with one of them, the
+    others only cost time (15–25 % of a form's PDF). The font drawn is the same (tests compare the pixels). A
+    name counts as present when fontconfig matches it to itself, or to something else than it gives for a name
+    that exists nowhere (an alias). Without fontconfig the stylesheet is returned unchanged.
+    """
+    from weasyprint.text.ffi import ffi
+
+    config = getattr(font_config, "_config", ffi.NULL)
+    try:
+        fallback = _matched_family(_NO_SUCH_FAMILY, config)
+    except (AttributeError, OSError):  # no fontconfig in this WeasyPrint: leave the lists alone
+        return css
+    known: dict[str, bool] = {}
+
+    def present(name: str) -> bool:
+        if name not in known:
+            got = _matched_family(name, config)
+            known[name] = got is not None and (got == name.casefold() or got != fallback)
+        return known[name]
+
+    def one(m: re.Match[str]) -> str:
+        names = [n.strip() for n in m.group(2).split(",")]
+        kept = [n for n in names if n.strip("'\"").casefold() in _GENERIC or present(n.strip("'\""))]
+        if not any(n.strip("'\"").casefold() not in _GENERIC for n in kept):
+            return m.group(0)
+        return m.group(1) + ", ".join(kept)
+
+    return _FONT_FAMILY.sub(one, css)
 
 
 def install_fast_compression() -> None:
