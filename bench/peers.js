@@ -1,7 +1,7 @@
 // The Node peers of bench/peers.py: docxtemplater (+ pizzip) and Carbone (DOCX, no LibreOffice).
 //
 // Run by bench/peers.py, never by tests: node bench/peers.js JOB.json  →  prints one JSON object
-//   {"docxtemplater": {"10": [ms, …], …}, "carbone": {"10": [ms, …], …}}
+//   {"docxtemplater": {"10": {"wall": [ms, …], "cpu": [ms, …]}, …}, "carbone": {…}}  (per document)
 // JOB.json: {"docxtemplater": TEMPLATE.docx, "carbone": TEMPLATE.docx, "warmup": W,
 //            "sizes": {"10": {"runs": R, "data": {…}}, …}}
 // Each document is made the way each library documents it: docxtemplater loads the template zip, compiles
@@ -33,14 +33,18 @@ function carboneRender(templatePath, data) {
 
 async function timeRuns(runs, warmup, one) {
   for (let i = 0; i < warmup; i++) await one();
-  const times = [];
+  const wall = [];
+  const cpu = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
+    const used = process.cpuUsage();
     const out = await one();
-    times.push(performance.now() - start);
+    const spent = process.cpuUsage(used);
+    wall.push(performance.now() - start);
+    cpu.push((spent.user + spent.system) / 1000);
     if (!out || out.length < 1000) throw new Error("empty document");
   }
-  return times;
+  return { wall, cpu };
 }
 
 async function main() {
