@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import output
+from ..compile import cache as compile_cache
 from ..errors import DocgenError
 from ..forms import FORMS, Form
 from ..output import FORMATS
@@ -25,7 +26,7 @@ from ..templatecheck import SAMPLES
 from .check import check_before_build
 from .inputs import Source, scan, template_hashes, version_key
 from .jobs import AggregateJob, Done, Named, ProjectJob, init_worker, read_name, run_aggregates, run_project
-from .manifest import Manifest, OutputRow, SkipRow, SourceRow
+from .manifest import FOLDER, Manifest, OutputRow, SkipRow, SourceRow
 from .plan import AGGREGATES, NEW, Inputs, Plan, make_plan
 from .report import write_changes
 from .result import BuildResult
@@ -119,7 +120,7 @@ def _pool(options: BuildOptions) -> Executor | None:
     workers = options.jobs or os.cpu_count() or 1
     if workers <= 1:
         return None
-    setup = (str(output.TEMPLATES), os.getpid())
+    setup = (str(output.TEMPLATES), os.getpid(), str(compile_cache.folder()))
     # PDF workers are spawned: a forked child must not share this process's pango/fontconfig state
     context = multiprocessing.get_context("spawn") if "pdf" in options.formats else None
     return ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=setup, mp_context=context)
@@ -172,6 +173,7 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
     result = BuildResult(cleaned=clean_temporaries(out))
     manifest = Manifest(out)
     pool: Executor | None = None
+    compile_cache.set_folder(out / FOLDER / "templates")  # XLSX/HTML compiled from the DOCX, by its hash
     try:
         sources = scan(options.source)
         result.sources = len(sources)
@@ -197,6 +199,7 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         manifest.close()
+        compile_cache.set_folder(None)
     write_changes(result, out)
     return result
 
