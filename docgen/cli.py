@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from . import __version__, clickzh
 from .errors import DocgenError, Level
 from .forms import FORMS, Form, find_form
-from .output import (
-    ALL_FORMATS,
-    available_formats,
-    form_formats,
-    missing_aggregate_data,
-    missing_data,
-    render_aggregates,
-    render_project_form,
-)
-from .pipeline import IGNORE_MARKER, Outcome, project_files, run_file, skipped_dirs
-from .present import cn_date, pct_text, result_json, trimmed
-from .profile import builtin_profiles
-from .render.pdf import require_pdf
+from .profilenames import builtin_profiles
 from .values import ValueProblem, parse_date
+
+if TYPE_CHECKING:  # the heavy modules (pydantic models, rich, the renderers) load only in the command that needs them
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from .pipeline import Outcome
 
 BUDGET_COLUMNS = ("执行数", "执行率", "年初预算执行率", "全年预计执行率", "预计结余", "时序进度", "执行进度比", "预警")
 INDICATOR_COLUMNS = (
@@ -53,6 +43,8 @@ class DateParam(click.ParamType):
 
 
 def _console(err: bool = False) -> Console:
+    from rich.console import Console
+
     stream = sys.stderr if err else sys.stdout
     wide = None if stream.isatty() else 160  # a file or pipe gets whole lines, not a narrow wrap
     return Console(stderr=err, highlight=False, soft_wrap=True, width=wide)
@@ -83,20 +75,28 @@ def cli() -> None:
 @cli.command(**COMMAND)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="文件或目录…")
 @profile_option
+@click.option("--strict", is_flag=True, help="警告也按错误处理（有警告时退出码为 1）。")
+@click.option("--errors-only", "errors_only", is_flag=True, help="只显示错误，不显示警告和提示。")
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
-def check(paths: tuple[Path, ...], profile_name: str | None) -> None:
+def check(paths: tuple[Path, ...], profile_name: str | None, strict: bool, errors_only: bool) -> None:
     """校验项目数据文件（目录则校验其下全部 .yaml/.yml 和 docgen 填报工作簿 .xlsx）。
 
-    每个问题一行：文件:行号: 字段路径: 说明。全部有效时退出码为 0，有任何错误时为 1。
+    每个问题一行：文件:行号: 字段路径: 说明。全部有效时退出码为 0，有任何错误时为 1；
+    警告（如金额可能按元填写、百分比写成了小数）不影响退出码，加 --strict 时也算失败。
     """
+    from .pipeline import IGNORE_MARKER, project_files, run_file, skipped_dirs
+
     total = bad = warnings = 0
     out_of_scope: list[str] = []
     for path, display in project_files(paths):
         total += 1
         outcome = run_file(path, display, profile_name=profile_name)
-        _echo_diagnostics(outcome)
-        warnings += sum(1 for d in outcome.diagnostics if d.level is Level.WARNING)
-        if not outcome.ok:
+        for d in outcome.diagnostics:
+            if not errors_only or d.level is Level.ERROR:
+                click.echo(str(d))
+        warned = sum(1 for d in outcome.diagnostics if d.level is Level.WARNING)
+        warnings += warned
+        if not outcome.ok or (strict and warned):
             bad += 1
         elif outcome.result is not None and not outcome.result.in_scope:
             r = outcome.result
@@ -104,16 +104,16 @@ def check(paths: tuple[Path, ...], profile_name: str | None) -> None:
                 f"{display}: 提示：不在跟踪范围（年初预算数 {r.initial.total:.2f} 万元，低于 "
                 f"{r.profile.scope.amount_from} 万元，且非上年未完工项目）"
             )
-    for line in out_of_scope:
+    for line in [] if errors_only else out_of_scope:
         click.echo(line)
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and not errors_only:
             for folder in skipped_dirs(path):
                 click.echo(f"{folder}: 提示：含 {IGNORE_MARKER}，已跳过（单独指定该目录即可检查）")
     if total == 0:
         click.echo("没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx）。", err=True)
         sys.exit(1)
-    status = "全部通过" if bad == 0 else f"{bad} 个文件有错误"
+    status = "全部通过" if bad == 0 else f"{bad} 个文件有错误" + ("或警告" if strict else "")
     click.echo(f"共检查 {total} 个文件：{status}；警告 {warnings} 条；不在跟踪范围 {len(out_of_scope)} 个。")
     sys.exit(1 if bad else 0)
 
@@ -127,6 +127,11 @@ def check(paths: tuple[Path, ...], profile_name: str | None) -> None:
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def compute(file: Path, as_of: date | None, as_json: bool, profile_name: str | None) -> None:
     """计算一个项目的全部字段：执行率、时序进度、预警、完成率、偏差率、得分、等级、审核结论等。"""
+    import json
+
+    from .pipeline import run_file
+    from .present import result_json
+
     outcome = run_file(file, str(file), as_of=as_of, profile_name=profile_name)
     _echo_diagnostics(outcome, err=True)
     if not outcome.ok or outcome.result is None:
@@ -142,6 +147,10 @@ def compute(file: Path, as_of: date | None, as_json: bool, profile_name: str | N
 
 
 def _print_tables(outcome: Outcome) -> None:
+    from rich.table import Table
+
+    from .present import cn_date, pct_text, trimmed
+
     r = outcome.result
     assert r is not None
     p = r.project
@@ -226,6 +235,17 @@ def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, p
     汇总类表单（表4 汇总表、覆盖情况表）需要给出目录，按全部项目生成，表4 另按主管部门各生成一份。
     项目缺少该表所需的数据（如没有监控记录）时跳过并说明原因。
     """
+    from .output import (
+        available_formats,
+        form_formats,
+        missing_aggregate_data,
+        missing_data,
+        render_aggregates,
+        render_project_form,
+    )
+    from .pipeline import project_files, run_file
+    from .render.pdf import require_pdf
+
     formats = form_formats(form, available_formats() if fmt == "all" else (fmt,))
     if not formats:
         raise click.BadParameter(f"“{form.id}”是报告，只有 Word（docx）和 PDF 格式", param_hint="--format")
@@ -267,6 +287,8 @@ def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, p
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def forms(ids: bool) -> None:
     """列出全部表单（编号与名称；编号和中文名称均可用于 --form）。"""
+    from rich.table import Table
+
     if ids:
         for f in FORMS:
             if f.renderable and f.tabular:
@@ -328,6 +350,7 @@ def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, form
     from .builder import BuildOptions
     from .builder import build as run_build
     from .builder.report import print_report
+    from .output import ALL_FORMATS, available_formats
 
     if outdir is None:
         raise click.UsageError("请用 -o 指定输出目录，例如 docgen build 项目目录 -o 输出目录")
@@ -370,6 +393,8 @@ class _ProgressBar:
         def start(total: int) -> Callable[[], None]:
             if not self.console.is_terminal:
                 return lambda: None
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             self.bar = Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                                 console=self.console, transient=True)
             self.bar.start()
@@ -425,6 +450,7 @@ def templates_check(samples: Path | None, forms: tuple[list[Form], ...]) -> None
     数据中没有的变量逐条列出：模板文件、位置（Word：表格/行/格；Excel：工作表!单元格）、标签和最接近的字段名。
     有任何问题时退出码为 1。
     """
+    from .output import ALL_FORMATS
     from .templatecheck import SAMPLES, check_templates
 
     chosen = [f for group in forms for f in group] or [f for f in FORMS if f.renderable]

@@ -8,15 +8,18 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .forms import Form
-from .render.docx import CompiledDocx
 from .render.package import write_atomic
-from .render.pdf import CompiledHtml, pdf_available
-from .render.report_pdf import CompiledReport
-from .render.xlsxfast import CompiledXlsx
+from .render.pdf import pdf_available
 from .rules.context import ProjectResult
+
+if TYPE_CHECKING:  # the renderers load python-docx, openpyxl, WeasyPrint: imported when a form is rendered
+    from .render.docx import CompiledDocx
+    from .render.pdf import CompiledHtml
+    from .render.report_pdf import CompiledReport
+    from .render.xlsxfast import CompiledXlsx
 
 # the templates shipped with docgen; DOCGEN_TEMPLATES points at another copy (a maintainer's, or a benchmark's)
 TEMPLATES = Path(os.environ.get("DOCGEN_TEMPLATES") or Path(__file__).resolve().parent.parent / "templates")
@@ -46,21 +49,29 @@ def output_name(project_name: str, form: Form, fmt: str) -> str:
 
 @cache
 def compiled_docx(name: str) -> CompiledDocx:
+    from .render.docx import CompiledDocx
+
     return CompiledDocx(TEMPLATES / "docx" / name)
 
 
 @cache
 def compiled_xlsx(name: str) -> CompiledXlsx:
+    from .render.xlsxfast import CompiledXlsx
+
     return CompiledXlsx(TEMPLATES / "xlsx" / name)
 
 
 @cache
 def compiled_html(name: str) -> CompiledHtml:
+    from .render.pdf import CompiledHtml
+
     return CompiledHtml(TEMPLATES / "html" / name)
 
 
 @cache
 def compiled_report(name: str) -> CompiledReport:
+    from .render.report_pdf import CompiledReport
+
     return CompiledReport(TEMPLATES / "html" / name)
 
 

@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ConfigError, Diagnostic, Diagnostics, FieldPath, InputError, Level, Location, format_path
 from .model import closest
+from .profilenames import PROFILE_DIR, builtin_profiles
 from .project import _path, translate
 from .yamlfile import YamlDocument, read
 
-PROFILE_DIR = Path(__file__).parent / "profiles"
 CONFIG_NAME = "docgen.yaml"
 PROFILE_KEYS = ("配置方案", "profile")
 
@@ -112,6 +112,19 @@ class SummarySettings(_Section):
     unit_name: str = Field("", alias="填报单位")
 
 
+Threshold = Annotated[Decimal, Field(ge=0, le=Decimal("1e10"))]
+
+
+class PlausibilitySettings(_Section):
+    """When an amount or a percentage looks typed in the wrong unit (warnings, not errors)."""
+
+    amount_cap: Threshold = Field(Decimal(100000), alias="金额上限")  # 万元
+    amount_factor: Threshold = Field(Decimal(10), alias="金额倍数")
+    whole_amount_from: Threshold = Field(Decimal(10000), alias="整数金额不低于")
+    others_below: Threshold = Field(Decimal(1000), alias="其他金额低于")
+    decimal_percent: bool = Field(True, alias="小数百分比")
+
+
 class Profile(_Section):
     """Every setting a rule reads. Percentages are percent values (60 means 60%)."""
 
@@ -127,16 +140,13 @@ class Profile(_Section):
     scope: ScopeSettings = Field(alias="跟踪范围")
     adjustment: AdjustmentSettings = Field(alias="调整预算")
     summary: SummarySettings = Field(alias="汇总表")
+    plausibility: PlausibilitySettings = Field(default_factory=PlausibilitySettings, alias="合理性检查")
 
     def grade_for(self, total: Decimal) -> Grade:
         for grade in self.self_eval.grades:
             if total >= grade.lower:
                 return grade
         return self.self_eval.grades[-1]
-
-
-def builtin_profiles() -> list[str]:
-    return sorted(p.stem for p in PROFILE_DIR.glob("*.yaml"))
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

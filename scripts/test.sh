@@ -6,4 +6,4 @@ bash "$ROOT/scripts/system-packages.sh"
 source "$ROOT/scripts/setup.sh" test,pdf,cluster
 cd "$ROOT"
 ruff check docgen tests bench tools
-python -m pytest tests -p no:cacheprovider
+python -m pytest tests -p no:cacheprovider -n auto

@@ -94,7 +94,7 @@ def test_console_script_reports_a_bug_without_traceback(tmp_path: Path) -> None:
     code = (
         "import docgen.pipeline as p, docgen.cli as c\n"
         "def boom(*a, **k): raise RuntimeError('simulated')\n"
-        "c.run_file = boom\n"
+        "p.run_file = boom  # the CLI imports it when a command runs\n"
         "c.main()\n"
     )
     proc = subprocess.run(
@@ -112,3 +112,23 @@ def test_hostile_files_give_no_internal_error() -> None:
         capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 1 and "内部错误" not in proc.stdout + proc.stderr
+
+
+def _heavy_modules_after(args: list[str]) -> str:
+    code = (
+        "import sys, docgen.cli as c\n"
+        "try:\n"
+        f"    c.cli.main({args!r}, standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('HEAVY', [m for m in ('docx', 'docxtpl', 'openpyxl', 'weasyprint') if m in sys.modules])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    return proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", str(EXAMPLE)], ["compute", str(EXAMPLE), "--json"]],
+                         ids=["help", "check", "compute"])
+def test_help_check_compute_load_no_renderer(args: list[str]) -> None:
+    """`docgen --help`, check and compute never load python-docx, openpyxl or WeasyPrint (they are slow to import)."""
+    assert "HEAVY []" in _heavy_modules_after(args)

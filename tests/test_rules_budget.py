@@ -124,4 +124,4 @@ def test_forecast_and_self_eval_over_budget_warn() -> None:
     _, diags = run(make(d))
     messages = [w.message for w in diags.warnings]
     assert any("全年预计执行数超过全年预算数 6" in m for m in messages)
-    assert any("全年执行数超过全年预算数" in m for m in messages)
+    assert any("全年执行数（一般公共预算拨款）101 万元超过全年预算数（一般公共预算拨款）100 万元" in m for m in messages)

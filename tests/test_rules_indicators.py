@@ -89,6 +89,14 @@ def test_deadline_lights() -> None:
     assert pending.possibility == "有可能"
 
 
+def test_deadline_done_late_is_yellow() -> None:
+    # done after the deadline but by the snapshot: 部分达成 (黄灯), as self-evaluation scores it
+    late_done, _ = _progress("2024年5月31日前", {"执行情况": "2024年6月10日"}, level2="时效指标")
+    planned, _ = _progress("2024年5月31日前", {"执行情况": "2024年7月10日"}, level2="时效指标")
+    assert late_done.light == "黄灯"
+    assert planned.light == "红灯"  # a date after the snapshot is a plan: overdue and not done
+
+
 def test_qualitative_light_from_completion() -> None:
     d = base_project()
     d["绩效指标"][1]["指标值"] = "有效提升"

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import InputError, Level
-from ..pipeline import PROJECT_SUFFIXES, sort_diagnostics
-from ..profile import Profile, build_profile, builtin_profiles, profile_for
-from ..project import WORKBOOK_SUFFIXES, load_project, validate
-from ..render.package import write_atomic
-from ..yamlfile import parse
-from .writer import build_workbook
-from .yamlout import HEADER, dump_project
+from ..errors import Diagnostics, InputError, Level
+from ..profilenames import builtin_profiles
+
+if TYPE_CHECKING:
+    from ..profile import Profile
+
+# pydantic models and openpyxl load when a subcommand runs, not when `docgen --help` lists it
+WORKBOOK_SUFFIXES = (".xlsx",)
+PROJECT_SUFFIXES = (".yaml", ".yml")
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 COMMAND = {"context_settings": CONTEXT, "options_metavar": "[选项]"}
 
 
 def _fail(error: InputError) -> None:
+    from ..pipeline import sort_diagnostics
+
     for d in sort_diagnostics(list(error.diagnostics)) or []:
         click.echo(str(d), err=True)
     if not error.diagnostics:
@@ -54,6 +58,9 @@ def new(source: Path | None, profile_name: str | None, output: Path, force: bool
     if output.exists() and not force:
         click.echo(f"{output}: 文件已存在，未覆盖（其中可能有已填写的内容）；确需覆盖请加 --force。", err=True)
         sys.exit(1)
+    from ..project import load_project
+    from ..render.package import write_atomic
+
     project = None
     try:
         if source is not None:
@@ -64,17 +71,23 @@ def new(source: Path | None, profile_name: str | None, output: Path, force: bool
         profile = _profile(profile_name, source or output)
     except InputError as exc:
         _fail(exc)
+    from .writer import build_workbook  # openpyxl: loaded only when a workbook is written
+
     write_atomic(output, build_workbook(project, profile))
     what = f"已按 {source} 预先填写" if source is not None else "空白工作簿"
     click.echo(f"已生成 {output}（{what}；配置方案：{profile.name}）")
 
 
 def _profile(name: str | None, near: Path) -> Profile:
+    from ..profile import build_profile, profile_for
+
     return build_profile(name) if name else profile_for(near)
 
 
 def _overwrites_own(path: Path) -> bool:
     """A file written by an earlier import (its first line is our header) may be replaced."""
+    from .yamlout import HEADER
+
     try:
         with path.open("r", encoding="utf-8") as fh:
             return fh.readline().startswith(HEADER[:HEADER.index("Excel")])
@@ -94,6 +107,14 @@ def import_(workbook: Path, output: Path | None, force: bool) -> None:
     先按与 YAML 文件相同的规则校验；每个问题标明位置，如 工作簿.xlsx!绩效指标!D7: 指标值: 说明。
     有错误时不生成文件，退出码为 1。
     """
+    from ..pipeline import sort_diagnostics
+    from ..profile import profile_for
+    from ..project import load_project, validate
+    from ..render.package import write_atomic
+    from ..rules.plausibility import plausibility
+    from ..yamlfile import parse
+    from .yamlout import dump_project
+
     if workbook.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise click.BadParameter("应为 docgen intake new 生成的 .xlsx 工作簿", param_hint="工作簿.xlsx")
     output = output or workbook.with_suffix(".yaml")
@@ -104,6 +125,9 @@ def import_(workbook: Path, output: Path | None, force: bool) -> None:
         sys.exit(1)
     try:
         loaded = load_project(workbook, str(workbook))
+        plausible = Diagnostics()
+        plausibility(loaded.project, profile_for(workbook), plausible)  # 元 for 万元, 0.15 for 15%: warnings
+        loaded.diagnostics = sort_diagnostics([*loaded.diagnostics, *loaded.locate(plausible)])
     except InputError as exc:
         _fail(exc)
     for d in loaded.diagnostics:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from ..errors import Diagnostics
-from ..model import Project
+from ..errors import Diagnostics, FieldPath
+from ..model import Funding, Project
 from ..profile import Profile
 from .budget import BudgetExecution, FundingFigures, budget_execution, figures
 from .indicators import IndicatorProgress, indicator_progress
+from .plausibility import plausibility
 from .preassess import PreAssessmentResult, pre_assessment
 from .review import TargetReview, target_review
 from .scope import in_tracking_scope
@@ -41,6 +43,25 @@ class ProjectResult:
     pre_assessment: PreAssessmentResult | None
 
 
+def _over_budget(spent: Funding, budget: Funding, base: FieldPath, diags: Diagnostics, what: str = "执行数") -> None:
+    """One warning per source that is over, at that source's field (its cell in a workbook)."""
+    budget_sources = budget.sources()
+    told = False
+    for name, value in spent.sources().items():
+        limit = budget_sources.get(name, Decimal(0))
+        if value > limit:
+            told = True
+            has = f"{limit} 万元" if name in budget_sources else "0（全年预算数中没有这项来源）"
+            diags.warning(
+                (*base, name),
+                f"{what}（{name}）{value} 万元超过全年预算数（{name}）{has}，属超预算开支，请核实（合规性）",
+            )
+    if not told and spent.total > budget.total:
+        diags.warning(
+            base, f"{what}合计 {spent.total} 万元超过全年预算数合计 {budget.total} 万元，属超预算开支，请核实（合规性）"
+        )
+
+
 class AsOfError(ValueError):
     """--as-of is before every snapshot."""
 
@@ -57,8 +78,7 @@ def compute(project: Project, profile: Profile, diags: Diagnostics, as_of: date 
         if budget.rate is None:
             diags.warning(("资金", "全年预算数"), "全年预算数合计为 0，执行率记为“—”")
         if budget.over_budget:
-            over = "、".join(budget.over_sources) or "合计"
-            diags.warning(("监控", i, "执行数"), f"执行数超过全年预算数（{over}），属超预算开支，请核实（合规性）")
+            _over_budget(snap.spent, project.funds.budget, ("监控", i, "执行数"), diags)
         if budget.surplus is not None and budget.surplus < 0:
             diags.warning(
                 ("监控", i, "全年预计执行数"),
@@ -82,13 +102,8 @@ def compute(project: Project, profile: Profile, diags: Diagnostics, as_of: date 
     if project.funds.initial.total == 0 and project.snapshots:
         diags.warning(("资金", "年初预算数"), "年初预算数合计为 0，年初预算执行率记为“—”")
     if project.self_eval is not None:
-        spent, budget_sources = project.self_eval.spent, project.funds.budget.sources()
-        over = [n for n, v in spent.sources().items() if v > budget_sources.get(n, 0)]
-        if over or spent.total > project.funds.budget.total:
-            diags.warning(
-                ("自评", "执行数"),
-                f"全年执行数超过全年预算数（{'、'.join(over) or '合计'}），属超预算开支，请核实（合规性）",
-            )
+        _over_budget(project.self_eval.spent, project.funds.budget, ("自评", "执行数"), diags, "全年执行数")
+    plausibility(project, profile, diags)
     initial = figures(project.funds.initial)
     budget_fig = figures(project.funds.budget)
     assert initial is not None and budget_fig is not None

@@ -151,7 +151,9 @@ def indicator_progress(
         done = _done_on(entry.actual, as_of)
         if done is not None and done <= target.date:
             light = GREEN
-        elif done is None and as_of > target.date:
+        elif done is not None:  # done, but after the deadline: 部分达成, as in self-evaluation
+            light = YELLOW
+        elif as_of > target.date:
             light = RED
         if possibility is None and isinstance(entry.forecast, DateValue):
             possibility = "确定能" if entry.forecast.date <= target.date else "有可能"
