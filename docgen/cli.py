@@ -84,7 +84,7 @@ def check(paths: tuple[Path, ...], profile_name: str | None, strict: bool, error
     每个问题一行：文件:行号: 字段路径: 说明。全部有效时退出码为 0，有任何错误时为 1；
     警告（如金额可能按元填写、百分比写成了小数）不影响退出码，加 --strict 时也算失败。
     """
-    from .pipeline import IGNORE_MARKER, project_files, run_file, skipped_dirs
+    from .pipeline import IGNORE_MARKER, project_files, run_file, skipped_dirs, skipped_files
 
     total = bad = warnings = 0
     out_of_scope: list[str] = []
@@ -110,6 +110,8 @@ def check(paths: tuple[Path, ...], profile_name: str | None, strict: bool, error
         if path.is_dir() and not errors_only:
             for folder in skipped_dirs(path):
                 click.echo(f"{folder}: 提示：含 {IGNORE_MARKER}，已跳过（单独指定该目录即可检查）")
+            for file in skipped_files(path):
+                click.echo(f"{file}: 提示：旧版 Excel 格式（.xls），已跳过；如是项目数据，请用 Excel/WPS 另存为 .xlsx")
     if total == 0:
         click.echo("没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx）。", err=True)
         sys.exit(1)
@@ -251,6 +253,8 @@ def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, p
         raise click.BadParameter(f"“{form.id}”是报告，只有 Word（docx）和 PDF 格式", param_hint="--format")
     if "pdf" in formats:
         require_pdf()  # no WeasyPrint or no Chinese font: say what to install before writing anything
+        if not form.tabular:
+            _echo_faces_note()
     outcomes = [run_file(p, d, as_of=as_of, profile_name=profile_name) for p, d in project_files([path])]
     failed = 0
     for outcome in outcomes:
@@ -379,7 +383,18 @@ def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, form
         click.echo(str(exc), err=True)
         sys.exit(1)
     print_report(console, result, outdir)
+    if "pdf" in formats and any(not f.tabular for f in (chosen or FORMS)):
+        _echo_faces_note()
     sys.exit(0 if result.ok else 1)
+
+
+def _echo_faces_note() -> None:
+    """One line when the reports' 仿宋/楷体 faces are missing (their PDFs then use a 宋体 face)."""
+    from .render.report_pdf import missing_faces_note
+
+    note = missing_faces_note()
+    if note:
+        click.echo(note, err=True)
 
 
 class _ProgressBar:

@@ -131,12 +131,25 @@ def _score(raw: object) -> Decimal:
 
             value = parse_number(raw)
         except ValueProblem:
+            bare = raw.strip().removesuffix("分").strip()
+            if bare != raw.strip() and _is_number(bare):
+                raise _err(f"无法识别的分数 \"{raw}\"：只写数字，不写“分”（如 {bare}）") from None
             raise _err(f"无法识别的分数 \"{raw}\"") from None
     else:
         raise _err(f"应为分数，实际是 {_show(raw)}")
     if not value.is_finite() or value < 0 or value > 100:
         raise _err(f"分数应在 0–100 之间，实际是 {raw}")
     return value
+
+
+def _is_number(text: str) -> bool:
+    from .values import parse_number
+
+    try:
+        parse_number(text)
+    except ValueProblem:
+        return False
+    return True
 
 
 def _choice(options: tuple[str, ...], what: str) -> Any:
@@ -247,6 +260,7 @@ class Indicator(Model):
     target: TargetValue = Field(alias="指标值")
     weight: Score | None = Field(None, alias="分值")
     explanation: Text | None = Field(None, alias="指标解释")
+    tracked: bool = Field(False, alias="跟踪")  # a 主要绩效目标 chosen for 表2 (000); marked in 表1
 
     @field_validator("level2")
     @classmethod

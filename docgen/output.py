@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .forms import Form
+from .present import keep_minus
 from .render.package import write_atomic
 from .render.pdf import pdf_available
 from .rules.context import ProjectResult
@@ -129,6 +130,8 @@ def missing_data(form: Form, result: ProjectResult) -> str | None:
 def render_bytes(form: Form, context: dict[str, Any], fmt: str, title: str,
                  properties: dict[str, str] | None = None) -> bytes:
     """One form in one format; ``properties`` are written as custom document properties."""
+    if not form.tabular:  # a report's negative figures never break after the minus sign
+        context = keep_minus(context)
     if fmt == "docx":
         return compiled_docx(form.docx_template()).render(context, title, properties)
     if fmt == "pdf":

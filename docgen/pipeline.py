@@ -37,6 +37,31 @@ def skipped_dirs(root: Path) -> list[Path]:
     return sorted(m.parent for m in root.rglob(IGNORE_MARKER) if m.parent != root)
 
 
+LEGACY_WORKBOOK_SUFFIXES = (".xls",)  # the Excel 97–2003 format: docgen reads .xlsx only
+
+
+def is_legacy_intake(path: Path) -> bool:
+    """An .xls that was a docgen intake workbook (saved in the old format): its bytes name the marker sheet."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4 * 1024 * 1024)
+    except OSError:
+        return False
+    return b"_docgen" in head or "_docgen".encode("utf-16-le") in head
+
+
+def skipped_files(root: Path) -> list[Path]:
+    """Files under ``root`` that look like projects but cannot be read (an .xls that is not a docgen workbook)."""
+    skip = skipped_dirs(root)
+    return sorted(
+        p for p in root.rglob("*")
+        if p.suffix.lower() in LEGACY_WORKBOOK_SUFFIXES and p.is_file() and not p.name.startswith(LOCK_PREFIX)
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        and not any(s in p.parents for s in skip)
+        and not is_legacy_intake(p)
+    )
+
+
 def is_project_file(path: Path) -> bool:
     """A YAML file other than docgen.yaml, or an intake workbook (other spreadsheets are not projects)."""
     suffix = path.suffix.lower()
@@ -48,6 +73,8 @@ def is_project_file(path: Path) -> bool:
         from .intake.reader import is_intake_workbook
 
         return is_intake_workbook(path)
+    if suffix in LEGACY_WORKBOOK_SUFFIXES:  # read, so that it is reported (另存为 .xlsx), never silently left out
+        return is_legacy_intake(path)
     return False
 
 
@@ -63,7 +90,7 @@ def project_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
             skip = skipped_dirs(path)
             found = sorted(
                 p for p in path.rglob("*")
-                if p.suffix.lower() in (*PROJECT_SUFFIXES, *WORKBOOK_SUFFIXES)
+                if p.suffix.lower() in (*PROJECT_SUFFIXES, *WORKBOOK_SUFFIXES, *LEGACY_WORKBOOK_SUFFIXES)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 and not any(s in p.parents for s in skip)
                 and is_project_file(p)

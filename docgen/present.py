@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -232,3 +233,19 @@ def rmb_upper(value: Any) -> str:
     else:
         text += "整"
     return sign + text
+
+
+_MINUS_BEFORE_FIGURE = re.compile(r"(?<![0-9A-Za-z.])-(?=[0-9])")
+NON_BREAKING_HYPHEN = "\u2011"
+
+
+def keep_minus(value: Any) -> Any:
+    """``value`` (a report's context) with the minus sign of every negative figure (``-50.00%``) a non-breaking
+    hyphen, so that Word, LibreOffice and WeasyPrint never end a line after it; a range such as ``1-3`` is kept."""
+    if isinstance(value, str):
+        return _MINUS_BEFORE_FIGURE.sub(NON_BREAKING_HYPHEN, value) if "-" in value else value
+    if isinstance(value, dict):
+        return {k: keep_minus(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(keep_minus(v) for v in value) if not hasattr(value, "_fields") else value
+    return value

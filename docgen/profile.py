@@ -108,6 +108,10 @@ class AdjustmentSettings(_Section):
     surplus_share_from: Setting = Field(alias="预计结余比例不低于")
 
 
+class TargetFormSettings(_Section):
+    title: str = Field("项目支出绩效目标申报表", alias="标题")
+
+
 class SummarySettings(_Section):
     unit_name: str = Field("", alias="填报单位")
 
@@ -141,6 +145,7 @@ class Profile(_Section):
     adjustment: AdjustmentSettings = Field(alias="调整预算")
     summary: SummarySettings = Field(alias="汇总表")
     plausibility: PlausibilitySettings = Field(default_factory=PlausibilitySettings, alias="合理性检查")
+    target_form: TargetFormSettings = Field(default_factory=TargetFormSettings, alias="表1")
 
     def grade_for(self, total: Decimal) -> Grade:
         for grade in self.self_eval.grades:

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Diagnostic, Diagnostics, FieldPath, InputError, Level
+from .errors import Diagnostic, Diagnostics, FieldPath, InputError, Level, Location
 from .model import DIMENSIONS, OPINION_AREAS, SOURCES, Funding, Project, closest
 from .values import DateValue, Deadline, Quantity, Text, unit_key
 
@@ -282,6 +282,97 @@ def cross_check(p: Project, diags: Diagnostics) -> None:
                 diags.warning(("反馈", "意见", area), f"意见类别“{area}”不在 {' / '.join(OPINION_AREAS)} 之中{tip}")
 
 
+# --- one pass: cross-field checks over the fields that are valid ---------------------------------
+
+
+_DROP = object()
+_PLACEHOLDER = "0"  # stands in for a bad value: a valid amount, score, indicator value or text
+_MAX_ROUNDS = 8
+
+
+def _without(node: Any, drop: set[FieldPath], stand_in: set[FieldPath], path: FieldPath,
+             kept: dict[FieldPath, list[int]]) -> Any:
+    """``node`` without the parts at ``drop`` and with a placeholder at ``stand_in``; ``kept`` records, per list,
+    which original positions remain."""
+    if path in drop:
+        return _DROP
+    if path in stand_in:
+        return _PLACEHOLDER
+    if isinstance(node, dict):
+        out = {k: _without(v, drop, stand_in, (*path, str(k)), kept) for k, v in node.items()}
+        return {k: v for k, v in out.items() if v is not _DROP}
+    if isinstance(node, list):
+        items = [(i, _without(v, drop, stand_in, (*path, i), kept)) for i, v in enumerate(node)]
+        kept[path] = [i for i, v in items if v is not _DROP]
+        return [v for _, v in items if v is not _DROP]
+    return node
+
+
+def _original(path: FieldPath, kept: dict[FieldPath, list[int]]) -> FieldPath:
+    """A path in the reduced data as a path in the data the user wrote."""
+    out: list[str | int] = []
+    for part in path:
+        if isinstance(part, int) and tuple(out) in kept and part < len(kept[tuple(out)]):
+            part = kept[tuple(out)][part]
+        out.append(part)
+    return tuple(out)
+
+
+def _under(path: FieldPath, parts: set[FieldPath]) -> bool:
+    return any(path[: len(p)] == p for p in parts)
+
+
+def _cross_check_the_rest(plain: Any, errors: list[FieldPath], diags: Diagnostics) -> None:
+    """Put a placeholder in each field that failed validation (or leave the field out, or its parent, when that
+    fails too) until the rest is a valid project, then run the cross-field checks on it: a file shows every kind
+    of problem at once, not one kind per round of corrections."""
+    stand_in = {e for e in errors if e}
+    drop: set[FieldPath] = set()
+    for _ in range(_MAX_ROUNDS):
+        kept: dict[FieldPath, list[int]] = {}
+        reduced = _without(plain, drop, stand_in, (), kept)
+        try:
+            project = Project.model_validate(reduced)
+        except ValidationError as exc:
+            grown = False
+            for e in exc.errors():
+                where = _original(_path(e["loc"]), kept)
+                if where in stand_in:
+                    stand_in.discard(where)
+                    drop.add(where)
+                    grown = True
+                    continue
+                while where and _under(where, drop):
+                    where = where[:-1]  # the field was left out and is required: leave out its parent
+                if not where:
+                    return  # nothing valid is left to check
+                if where not in drop:
+                    drop.add(where)
+                    grown = True
+            if not grown:
+                return
+            continue
+        found = Diagnostics()
+        cross_check(project, found)
+        replaced = drop | stand_in
+        left_out = _left_out_indicators(plain, replaced)  # their entries would read as unknown indicators
+        for d in found.items:
+            d.path = _original(d.path, kept)
+            if not _under(d.path, replaced) and not left_out.intersection(map(str, d.path)):
+                diags.items.append(d)
+        return
+
+
+def _left_out_indicators(plain: Any, drop: set[FieldPath]) -> set[str]:
+    items = plain.get("绩效指标") if isinstance(plain, dict) else None
+    if not isinstance(items, list):
+        return set()
+    return {
+        str(item.get("三级指标", "")).strip() for i, item in enumerate(items)
+        if isinstance(item, dict) and any(d[:2] == ("绩效指标", i) or d == ("绩效指标",) for d in drop)
+    }
+
+
 # --- entry points -----------------------------------------------------------------------------
 
 
@@ -303,16 +394,18 @@ def validate(doc: Document) -> LoadedProject:
         what = "列表" if isinstance(data, list) else f"单个值 {_kind(data)}"
         diags.error((), f"文件顶层应为项目字段（“项目名称: …”这样的键值映射），实际是{what}")
         raise InputError("", _located(doc, diags))
-    plain = to_plain(data, Project, (), diags)
-    if diags.errors:
-        raise InputError("", _located(doc, diags))
+    plain = to_plain(data, Project, (), diags)  # an unknown source is an error; the rest is still read
     try:
         project = Project.model_validate(plain)
     except ValidationError as exc:
+        errors = [_path(e["loc"]) for e in exc.errors()]
         for e in exc.errors():
             diags.error(_path(e["loc"]), translate(dict(e)))
+        _cross_check_the_rest(plain, errors, diags)  # all problems in one pass, not one round per kind
         raise InputError("", _located(doc, diags)) from None
     cross_check(project, diags)
+    if diags.errors:
+        raise InputError("", _located(doc, diags))
     located = _located(doc, diags)
     if any(d.level is Level.ERROR for d in located):
         raise InputError("", located)
@@ -321,6 +414,9 @@ def validate(doc: Document) -> LoadedProject:
 
 def load_project(path: Path, display: str | None = None) -> LoadedProject:
     """A YAML project file, or an intake workbook (``.xlsx``) read through the same validation."""
+    if path.suffix.lower() == ".xls":
+        message = "这是旧版 Excel 格式（.xls），docgen 不能读取：请用 Excel/WPS 另存为 .xlsx（Excel 工作簿）后再试"
+        raise InputError(message, [Diagnostic(Level.ERROR, message, (), Location(display or str(path)))])
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         from .intake.assemble import read_workbook  # openpyxl is loaded only for a workbook
 

@@ -197,6 +197,18 @@ def _fullwidth_colon_line(lines: list[str], error_line: int) -> int:
     return 0
 
 
+_KEY_WITHOUT_SPACE = re.compile(r"^\s*(?:-\s+)?(?P<key>[^\s:#'\"\[{-][^:\s]*):(?P<value>[^\s/].*)$")
+
+
+def _missing_space_line(lines: list[str], error_line: int) -> int:
+    """The line at or just before a parse error that writes ``年度:2025`` (no space after the colon)."""
+    for number in range(min(error_line, len(lines)), max(error_line - 3, 0), -1):
+        m = _KEY_WITHOUT_SPACE.match(lines[number - 1])
+        if m and any(ord(c) > 0x2E7F for c in m["key"]):  # a Chinese key: not a URL or a time of day
+            return number
+    return 0
+
+
 def _error_line(exc: yaml.YAMLError, text: str) -> int:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is not None:
@@ -226,6 +238,15 @@ def parse(text: str, file: str) -> YamlDocument:
             raise _fail(
                 file, colon, "YAML 格式",
                 f"“{lines[colon - 1].strip()[:30]}”用了中文冒号“：”，键后面应为英文冒号加空格“: ”",
+            ) from None
+        bare = _missing_space_line(lines, line)
+        if bare:
+            m = _KEY_WITHOUT_SPACE.match(lines[bare - 1])
+            assert m is not None
+            raise _fail(
+                file, bare, "YAML 格式",
+                f"“{lines[bare - 1].strip()[:30]}”的冒号后缺少空格：应写作“{m['key']}: {m['value'].strip()[:20]}”"
+                "（英文冒号加空格）",
             ) from None
         row = lines[line - 1] if 0 < line <= len(lines) else ""
         message = _yaml_message(exc)

@@ -37,7 +37,8 @@ def test_summary_lists_in_scope_projects_with_subtotals(results: list, summary_f
     rows = docx_rows(docx)
     names = [r[2].text for r in rows[1:]]
     in_scope = [r for r in results if r.in_scope]
-    assert sorted(n for n in names if n not in ("小计", "合计")) == sorted(r.project.name for r in in_scope)
+    assert names[-1] == f"共 {len(in_scope)} 个项目"  # the 合计 row: "合计" once, not "合计 合计"
+    assert sorted(n for n in names[:-1] if n != "小计") == sorted(r.project.name for r in in_scope)
     assert "2024年少年宫乡村学校少年宫运行补助" not in names  # the 12 万元 sample is out of scope
     departments = {r.project.department for r in in_scope}
     assert names.count("小计") == len(departments)
@@ -56,6 +57,16 @@ def test_summary_per_department_files(summary_files: list[Path], results: list) 
     names = {p.name for p in summary_files}
     for dept in departments:
         assert f"{dept}-绩效跟踪情况汇总表.xlsx" in names
+
+
+def test_summary_department_file_has_no_subtotal(summary_files: list[Path]) -> None:
+    """A department's own file: one 合计, no 小计 repeating it line for line."""
+    docx = next(p for p in summary_files if p.name == "勐海县水务局-绩效跟踪情况汇总表.docx")
+    rows = docx_rows(docx)
+    names = [r[2].text for r in rows[1:]]
+    assert "小计" not in names
+    assert [r[1].text for r in rows[1:]][-1] == "合计"
+    assert names[-1] == f"共 {len(names) - 1} 个项目"
 
 
 def test_summary_xlsx_merges_and_numbers(summary_files: list[Path]) -> None:

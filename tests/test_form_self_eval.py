@@ -65,7 +65,7 @@ def test_docx_funding_block(files: dict[str, Path]) -> None:
     general = _row(rows, "其中：当年财政拨款")
     assert [general[c] for c in range(3, 9)] == ["360.00", "360.00", "352.80", "—", "98.00%", "—"]
     carried = _row(rows, "上年结转资金")
-    assert [carried[c] for c in range(3, 9)] == [""] * 6
+    assert [carried[c] for c in range(3, 9)] == ["0.00", "0.00", "0.00", "—", "—", "—"]  # never a blank row
     other = _row(rows, "其他资金")
     assert [other[c] for c in range(3, 9)] == ["40.00", "40.00", "40.00", "—", "100.00%", "—"]
     label = vertical_groups(docx_column(rows, 0, 2))
@@ -143,7 +143,7 @@ def test_fufeng_profile_grade(tmp_path: Path) -> None:
     assert [c.text for c in grade] == ["自评等级", "合格", "结果应用", "从紧从严安排"]
     assert "60分（含）至80分为合格，60分以下为不合格" in docx_text(files["docx"])
     other = _row(rows, "其他资金")  # the project has 一般公共预算拨款 only
-    assert [other[c] for c in range(3, 9)] == [""] * 6
+    assert [other[c] for c in range(3, 9)] == ["0.00", "0.00", "0.00", "—", "—", "—"]
 
 
 HOSTILE = 'A&B <工程> "=SUM(A1)"'

@@ -192,3 +192,15 @@ def test_renders_identically_twice(tmp_path: Path) -> None:
     b = render_form(FORM, result, tmp_path / "b")
     for fmt in ("docx", "xlsx"):
         assert a[fmt].read_bytes() == b[fmt].read_bytes()
+
+
+def test_title_is_a_profile_setting(files: dict[str, Path], tmp_path: Path) -> None:
+    """national: 项目支出绩效目标申报表; 勐海 (its 000 calls 表1 项目绩效目标表): the profile's 表1.标题."""
+    from docgen.profile import build_profile
+
+    assert "项目支出绩效目标申报表" in docx_text(files["docx"])
+    result, _ = run(make(), build_profile("menghai"))
+    menghai = render_form(FORM, result, tmp_path)
+    assert "项目绩效目标表" in docx_text(menghai["docx"])
+    assert "项目支出绩效目标申报表" not in docx_text(menghai["docx"])
+    assert xlsx_find(xlsx_sheet(menghai["xlsx"]), "项目绩效目标表") is not None

@@ -100,10 +100,10 @@ def test_docx_part2_values(files: dict[str, Path]) -> None:
         "一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "改造集中供水工程数量", "年度指标值": "≥12处",
         "应完成值": "6处", "执行情况": "3处", "完成率": "25.00%", "偏差率": "-50.00%", "判定": "红灯",
         "偏差及原因说明": "经费保障：上级资金下达较晚，部分工程开工推迟。", "完成可能性": "确定能"}
-    cost = _indicator(rows, "单处工程平均造价")  # 反向: 应完成值 is the target itself
-    assert (cost["应完成值"], cost["完成率"], cost["偏差率"], cost["判定"]) == ("30万元/处", "105.26%", "-5.00%", "绿灯")
+    cost = _indicator(rows, "单处工程平均造价")  # 反向: 应完成值 is the target itself, as in 附件2
+    assert (cost["应完成值"], cost["完成率"], cost["偏差率"], cost["判定"]) == ("≤30万元/处", "105.26%", "-5.00%", "绿灯")
     deadline = _indicator(rows, "工程完工时间")
-    assert (deadline["应完成值"], deadline["完成率"], deadline["判定"]) == ("—", "—", "—")
+    assert (deadline["应完成值"], deadline["完成率"], deadline["判定"]) == ("2024年11月30日前", "—", "—")
     assert deadline["完成可能性"] == "确定能"
     survey = _indicator(rows, "受益群众满意度")  # a text actual: no rates, no light
     assert (survey["执行情况"], survey["完成率"], survey["偏差率"], survey["判定"]) == ("未到调查时点", "—", "—", "—")
@@ -217,3 +217,40 @@ def test_renders_identically_twice(tmp_path: Path) -> None:
     b = render_form(FORM, result, tmp_path / "b")
     for fmt in ("docx", "xlsx"):
         assert a[fmt].read_bytes() == b[fmt].read_bytes()
+
+
+@pytest.mark.parametrize("name", ["example-project.yaml", "xiangcun-zhenxing-zonghe.yaml"])
+def test_due_value_same_in_tracking_and_correction(name: str) -> None:
+    """应完成值 of an indicator on a date prints the same in 表2 and 附件2 (one formatter)."""
+    from docgen.formdata import correction, tracking
+
+    result = sample_result(name)
+    assert result.current is not None
+    in_tracking = {r["三级指标"]: r["应完成值"] for r in tracking.indicator_rows(result.current)}
+    in_correction = {r["三级目标"]: r["本季度应完成"] for r in correction.indicator_rows(result)}
+    assert in_tracking == in_correction
+    assert "—" not in in_tracking.values()
+
+
+def test_tracked_indicators_chosen_from_table1(tmp_path: Path) -> None:
+    """跟踪: true on some indicators: 表1 marks them, 表2 lists only them; none marked: 表2 lists all."""
+    from ruamel.yaml import YAML
+
+    from docgen.formdata import target, tracking
+
+    data = YAML(typ="safe").load(EXAMPLE.read_text(encoding="utf-8"))
+    names = [i["三级指标"] for i in data["绩效指标"]]
+    data["绩效指标"][0]["跟踪"] = True
+    result, _ = run(make(data))
+    assert result.current is not None
+    assert [r["三级指标"] for r in tracking.indicator_rows(result.current)] == [names[0]]
+    marked = [r["三级指标"] for r in target.indicator_rows(result)]
+    assert f"{names[0]}（跟踪）" in marked
+    assert sum(m.endswith("（跟踪）") for m in marked) == 1
+    del data["绩效指标"][0]["跟踪"]
+    plain, _ = run(make(data))
+    assert plain.current is not None
+    assert len(tracking.indicator_rows(plain.current)) == len(names)
+    files = render_form(FORM, result, tmp_path)
+    assert names[0] in docx_text(files["docx"])
+    assert all(n not in docx_text(files["docx"]) for n in names[1:])

@@ -27,7 +27,8 @@ from .conftest import EXAMPLE, SAMPLES, make, run
 
 REPORTS = [f for f in FORMS if not f.tabular]
 SAMPLE_FILES = [p for p, _ in project_files([SAMPLES])]
-SENTENCE = "改造集中供水工程数量：2024年度目标值为≥12处，1-6月执行情况为3处，完成年度目标值的25.00%，偏差率为-50.00%。"
+# a negative figure's minus is a non-breaking hyphen (U+2011) in the reports: no line ends after it
+SENTENCE = "改造集中供水工程数量：2024年度目标值为≥12处，1-6月执行情况为3处，完成年度目标值的25.00%，偏差率为\u201150.00%。"
 # 附件4's outline, every heading in order (the parenthesised instructions are guidance, not printed)
 MONITOR_HEADINGS = [
     "一、绩效监控工作组织实施情况", "二、项目基本情况", "（一）项目名称", "（二）项目起止日期",
@@ -118,12 +119,12 @@ def test_no_heading_is_left_empty(docx: dict[str, bytes]) -> None:
 def test_monitor_report_sentences_and_figures(docx: dict[str, bytes]) -> None:
     text = _all_text(docx["monitor-report"])
     assert SENTENCE in text
-    assert "新增受益人口：2024年度目标值为≥8600人，1-6月执行情况为2150人，完成年度目标值的25.00%，偏差率为-50.00%。" in text
+    assert "新增受益人口：2024年度目标值为≥8600人，1-6月执行情况为2150人，完成年度目标值的25.00%，偏差率为\u201150.00%。" in text
     assert "单处工程平均造价：2024年度目标值为≤30万元/处" in text  # 成本 under （4）成本指标情况
     assert "受益群众满意度：2024年度目标值为≥90%，1-6月执行情况为未到调查时点，暂无法计算完成率和偏差率。" in text
     assert "本项目未设置经济效益指标。" in text
     # 原因分析 from 偏差原因 and 原因说明
-    assert "改造集中供水工程数量（红灯）：偏差率为-50.00%，其原因属经费保障方面：上级资金下达较晚，部分工程开工推迟。" in text
+    assert "改造集中供水工程数量（红灯）：偏差率为\u201150.00%，其原因属经费保障方面：上级资金下达较晚，部分工程开工推迟。" in text
     assert "本期无偏差指标。" in text
     # 年度预算执行情况 with 大写
     assert "1-6月执行数136.00万元（壹佰叁拾陆万元整）" in text

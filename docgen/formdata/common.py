@@ -6,7 +6,9 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from ..model import LEVEL1, LEVEL2_OF, Indicator, Project
-from ..present import Grouped, cn_date
+from ..present import Grouped, cn_date, trimmed
+from ..rules.indicators import IndicatorProgress
+from ..values import Quantity
 
 T = TypeVar("T")
 CHECK = "√"
@@ -19,6 +21,20 @@ def indicator_order(ind: Indicator) -> tuple[int, int]:
     l1 = {"产出指标": 0, "成本指标": 1, "效益指标": 2, "满意度指标": 3}.get(ind.level1, 9)
     l2 = _LEVEL2_ORDER.index(ind.level2) if ind.level2 in _LEVEL2_ORDER else 99
     return l1, l2
+
+
+def due_text(p: IndicatorProgress) -> str:
+    """应完成值 as every form prints it (表2, 附件2): the unit's own 本期应完成 when written, else the value due by
+    the date with the target's unit and, for a 反向 indicator, its ``≤`` (``6处``, ``≤30万元/处``); a deadline or a
+    qualitative target is due as itself (``2024年11月30日前``)."""
+    e = p.entry
+    if e is not None and e.due is not None:
+        return e.due.text
+    target = p.indicator.target
+    if isinstance(target, Quantity) and p.due is not None:
+        sign = "≤" if p.direction == "反向" else ""
+        return f"{sign}{trimmed(p.due)}{target.unit}"
+    return target.text
 
 
 def sort_by_indicator(items: Iterable[T], indicator: Callable[[T], Indicator]) -> list[T]:

@@ -6,12 +6,12 @@ import re
 from typing import Any
 
 from ..model import Indicator
-from ..present import DASH, Num, cn_date, num_pct, pct_text, trimmed
+from ..present import DASH, Num, cn_date, num_pct, pct_text
 from ..rules.budget import GREEN, RED
 from ..rules.context import ProjectResult
 from ..rules.indicators import IndicatorProgress
-from ..values import DateValue, Quantity
-from .common import group_column, header, sort_by_indicator
+from ..values import DateValue
+from .common import due_text, group_column, header, sort_by_indicator
 
 TITLE = "绩效运行监控目标纠偏表"
 
@@ -43,18 +43,6 @@ def numbered(items: list[str]) -> str:
     if len(items) == 1 and _NUMBERED.match(items[0]):
         return items[0]  # already numbered by the writer
     return "\n".join(item if _NUMBERED.match(item) else f"{n}．{item}" for n, item in enumerate(items, start=1))
-
-
-def _due(p: IndicatorProgress) -> str:
-    """本季度应完成的绩效指标值: 本期应完成 as written, else 应完成值 with the target's unit."""
-    e = p.entry
-    if e is not None and e.due is not None:
-        return e.due.text
-    target = p.indicator.target
-    if isinstance(target, Quantity) and p.due is not None:
-        sign = "≤" if p.direction == "反向" else ""
-        return f"{sign}{trimmed(p.due)}{target.unit}"
-    return target.text  # a deadline or a qualitative target: the target itself
 
 
 def _actual(p: IndicatorProgress) -> str:
@@ -99,7 +87,7 @@ def indicator_rows(result: ProjectResult) -> list[dict[str, Any]]:
             "二级目标": b,
             "三级目标": p.name,
             "完成时的指标值": p.indicator.target.text,
-            "本季度应完成": _due(p),
+            "本季度应完成": due_text(p),
             "实际完成": _actual(p),
             "执行偏差": _deviation(p, snap.budget.as_of),
         })

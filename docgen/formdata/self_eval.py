@@ -32,16 +32,13 @@ def _total(f: FundingFigures) -> Decimal | None:
     return f.total
 
 
-def _blank_row() -> dict[str, str]:
-    return dict.fromkeys(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"), "")
-
-
 def funding_rows(result: ProjectResult, se: SelfEvaluation) -> dict[str, dict[str, Any]]:
     """Rows 年度资金总额 / 其中：当年财政拨款 / 上年结转资金 / 其他资金;
     columns 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分.
 
     分值 and 得分 belong to the 年度资金总额 row (预算执行率 10 分); the other rows show "—" there, as on the
-    national form. A row with no amount anywhere in the project is left blank (上年结转资金 has no data key).
+    national form. A row with no amount in the project (上年结转资金 has no data key) prints 0.00 like the others, its
+    执行率 "—" (0 ÷ 0): a blank row would read as not filled in.
     """
     figures = (result.initial, result.budget, se.spent)
     out: dict[str, dict[str, Any]] = {
@@ -53,14 +50,11 @@ def funding_rows(result: ProjectResult, se: SelfEvaluation) -> dict[str, dict[st
             "执行率": num_pct(se.rate),
             "得分": num_money(se.budget_score),
         },
-        "上年结转": _blank_row(),
     }
-    for key, pick in (("财政拨款", _part(APPROPRIATED)), ("其他资金", _part(("其他资金",)))):
+    zero = Decimal(0)
+    parts = (("财政拨款", _part(APPROPRIATED)), ("上年结转", lambda _f: None), ("其他资金", _part(("其他资金",))))
+    for key, pick in parts:
         initial, budget, spent = (pick(f) for f in figures)
-        if initial is None and budget is None and spent is None:
-            out[key] = _blank_row()
-            continue
-        zero = Decimal(0)
         out[key] = {
             "年初预算数": num_money(initial or zero),
             "全年预算数": num_money(budget or zero),

@@ -108,11 +108,13 @@ def build(results: list[ProjectResult] | list[ProjectRow], scope: str = "") -> d
             sums[0] += r.initial
             sums[1] += r.budget
             sums[2] += r.spent or Decimal(0)
-        rows.append(_total_row("", dept, "小计", "", sums[0], sums[1], sums[2]))
-        dept_cells.append((dept, len(members) + 1))
+        # one department (its own file): its 小计 would repeat the 合计 line for line
+        if len(departments) > 1:
+            rows.append(_total_row("", dept, "小计", "", sums[0], sums[1], sums[2]))
+        dept_cells.append((dept, len(members) + (len(departments) > 1)))
         totals = [a + b for a, b in zip(totals, sums, strict=True)]
-    # the row's name stays "合计" whatever the count, so that adding a project does not read as a new row
-    rows.append(_total_row("", "合计", "合计", f"共 {number} 个项目", totals[0], totals[1], totals[2]))
+    # "合计" once, in the 主管部门 column; the name column says how many projects it adds up
+    rows.append(_total_row("", "合计", f"共 {number} 个项目", "", totals[0], totals[1], totals[2]))
     dept_cells.append(("合计", 1))
     grouped: list[Grouped] = []
     for dept, span in dept_cells:

@@ -14,6 +14,7 @@ from ..rules.selfeval import weights
 from .common import add_groups, header, sort_by_indicator
 
 TITLE = "项目支出绩效目标申报表"
+TRACKED = "（跟踪）"  # after the name of an indicator marked 跟踪: true
 KINDS = ("新增项目", "延续项目")
 UNCHECKED = "□"
 CHECKED = "√"
@@ -41,9 +42,10 @@ def indicator_rows(result: ProjectResult) -> list[dict[str, Any]]:
     shown = any(i.weight is not None for i in project.indicators)
     weight = weights(project, result.profile, Diagnostics()) if shown else {}
     rows: list[dict[str, Any]] = []
+    marked = any(i.tracked for i in indicators)  # the 主要绩效目标 that 表2 tracks
     for ind in indicators:
         rows.append({
-            "三级指标": ind.name,
+            "三级指标": f"{ind.name}{TRACKED}" if marked and ind.tracked else ind.name,
             "指标值": ind.target.text,
             "分值": num_score(weight[ind.name]) if shown else "",
         })
@@ -52,7 +54,7 @@ def indicator_rows(result: ProjectResult) -> list[dict[str, Any]]:
 
 def build(result: ProjectResult) -> dict[str, Any]:
     project = result.project
-    ctx = header(project, TITLE, "表1")
+    ctx = header(project, result.profile.target_form.title or TITLE, "表1")
     ctx.update({
         "主管部门及代码": project.department,
         "资金": {"中期": funding(result.medium_term), "年度": funding(result.initial)},

@@ -6,12 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Management
-from ..present import DASH, cn_date, num_money, num_pct, trimmed
+from ..present import DASH, cn_date, num_money, num_pct
 from ..profile import Profile
 from ..rules.context import ProjectResult, SnapshotResult
 from ..rules.indicators import IndicatorProgress
-from ..values import Quantity
-from .common import add_groups, header, sort_by_indicator
+from .common import add_groups, due_text, header, sort_by_indicator
 
 TITLE = "项目绩效跟踪情况表"
 NONE = "无"
@@ -45,15 +44,6 @@ def alert_rules(profile: Profile) -> dict[str, str]:
     return {"预算": budget, "指标": indicator}
 
 
-def _due(p: IndicatorProgress) -> str:
-    """应完成值 with the target's unit (``6处``, ``4.67处``, ``95%``); — when there is none."""
-    shown = trimmed(p.due)
-    if shown is None:
-        return DASH
-    unit = p.indicator.target.unit if isinstance(p.indicator.target, Quantity) else ""
-    return f"{shown}{unit}"
-
-
 def _cause(p: IndicatorProgress) -> str:
     """偏差原因 categories, then the 原因说明: ``经费保障：上级资金下达较晚。``."""
     e = p.entry
@@ -67,14 +57,16 @@ def _cause(p: IndicatorProgress) -> str:
 
 
 def indicator_rows(snap: SnapshotResult) -> list[dict[str, Any]]:
-    progress = sort_by_indicator(snap.indicators, lambda p: p.indicator)
+    """One row per indicator; only those marked ``跟踪: true`` when any is (000: the 主要绩效目标 chosen from 表1)."""
+    chosen = [p for p in snap.indicators if p.indicator.tracked] or snap.indicators
+    progress = sort_by_indicator(chosen, lambda p: p.indicator)
     rows = []
     for p in progress:
         e = p.entry
         rows.append({
             "三级指标": p.name,
             "年度指标值": p.indicator.target.text,
-            "应完成值": _due(p),
+            "应完成值": due_text(p),
             "执行情况": e.actual.text if e else "",
             "完成率": num_pct(p.completion),
             "偏差率": num_pct(p.deviation),

@@ -29,6 +29,7 @@ from .cells import CellProblem, convert, ticked
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20_000  # per table; a project has a few hundred rows at most
+MAX_MERGED_CELLS = 10_000  # a merged range larger than this is not data (and would cost memory to expand)
 _SHEET_ORDER = {spec.sheet: i for i, spec in enumerate(L.SHEETS)}
 _SHEET_NAME = re.compile(rb"<(?:\w+:)?sheet\b[^>]*\bname=\"([^\"]*)\"")
 
@@ -138,6 +139,7 @@ class SheetReader:
         self.doc = doc
         self.wb = wb
         self._cached: Workbook | None = None
+        self._merged: dict[str, dict[tuple[int, int], tuple[int, int]]] = {}
 
     def problem(self, ref: CellRef, message: str) -> None:
         self.doc.problems.append(Diagnostic(Level.ERROR, message, (), self.doc.where(ref)))
@@ -157,8 +159,22 @@ class SheetReader:
     def ref(self, ws: Worksheet, row: int, column: int, label: str) -> CellRef:
         return CellRef(ws.title, f"{get_column_letter(column)}{row}", label)
 
+    def merged_origin(self, ws: Worksheet, row: int, column: int) -> tuple[int, int]:
+        """The top-left cell of the merged range holding (row, column): a merged A12:A13 reads A12 in both rows."""
+        if ws.title not in self._merged:
+            origin: dict[tuple[int, int], tuple[int, int]] = {}
+            for rng in ws.merged_cells.ranges:
+                if (rng.max_row - rng.min_row + 1) * (rng.max_col - rng.min_col + 1) > MAX_MERGED_CELLS:
+                    continue
+                for r in range(rng.min_row, rng.max_row + 1):
+                    for c in range(rng.min_col, rng.max_col + 1):
+                        origin[(r, c)] = (rng.min_row, rng.min_col)
+            self._merged[ws.title] = origin
+        return self._merged[ws.title].get((row, column), (row, column))
+
     def value(self, ws: Worksheet, row: int, column: int, col: L.Column) -> Read:
         ref = self.ref(ws, row, column, col.label)
+        row, column = self.merged_origin(ws, row, column)  # a pasted merged cell counts for every row it covers
         cell = ws.cell(row, column)
         try:
             raw = self._raw(cell, ws)

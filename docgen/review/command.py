@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError, Level
-from ..pipeline import IGNORE_MARKER, Outcome, skipped_dirs
+from ..pipeline import IGNORE_MARKER, Outcome, skipped_dirs, skipped_files
 from ..project import validate
 from ..render.package import write_atomic
 from ..yamlfile import parse, read
@@ -132,6 +132,8 @@ def review_dir(path: Path, *, output: Path | None, as_of: date | None, profile_n
         return 1
     for folder in skipped_dirs(path):
         click.echo(f"{folder}: 提示：含 {IGNORE_MARKER}，其中的文件未列入台账（单独指定该目录即可审核）")
+    for file in skipped_files(path):
+        click.echo(f"{file}: 提示：旧版 Excel 格式（.xls），未列入台账；如是项目数据，请用 Excel/WPS 另存为 .xlsx")
     bad = sum(1 for r in rows if r.invalid)
     click.echo(f"共 {len(rows)} 个项目；已写入审核台账 {target}" + (f"；{bad} 个文件有错误" if bad else "") + "。")
     return 1 if bad else 0

@@ -14,7 +14,7 @@ from layout import Layout, Repeat
 
 TARGET = Layout(
     id="target",
-    title="项目支出绩效目标申报表",
+    title="{{ 表名 }}",  # the profile's 表1.标题 (national: 项目支出绩效目标申报表)
     annex="表1",
     widths=[0.8, 2.0, 2.7, 4.2, 2.7, 2.8, 1.4],
     subtitle="（{{ 年度 }}年度）",
