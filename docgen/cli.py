@@ -263,6 +263,7 @@ def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, p
             failed += 1
             click.echo(f"{outcome.file}: 数据有错误，未生成表单。", err=True)
     results = [o.result for o in outcomes if o.ok and o.result is not None]
+    _check_templates_first(form, formats, results)
     if form.aggregate:
         if not results:
             click.echo("没有可用的项目数据，未生成汇总表。", err=True)
@@ -284,6 +285,22 @@ def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, p
             for written in render_project_form(outcome.result, form, formats, outdir):
                 click.echo(f"已生成 {written}")
     sys.exit(1 if failed else 0)
+
+
+def _check_templates_first(form: Form, formats: tuple[str, ...], results: list[Any]) -> None:
+    """A broken template is told, located, before anything is written (as by templates check), never a traceback."""
+    from .output import missing_data
+    from .templatecheck import check_before_render
+
+    if form.aggregate:
+        contexts = [form.build(results, "")] if results else []
+    else:
+        contexts = [form.build(r) for r in results if missing_data(form, r) is None]
+    try:
+        check_before_render(form, ("docx", *(f for f in formats if f != "docx")), contexts)  # the DOCX is the source
+    except DocgenError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
 
 
 @cli.command(**COMMAND)
@@ -490,7 +507,15 @@ def _register_intake() -> None:
     cli.add_command(intake)
 
 
+def _register_web() -> None:
+    from .web.command import serve, user  # the desk's own imports wait until it is started
+
+    cli.add_command(serve)
+    cli.add_command(user)
+
+
 _register_intake()
+_register_web()
 
 
 def main() -> None:

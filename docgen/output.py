@@ -55,25 +55,43 @@ def compiled_docx(name: str) -> CompiledDocx:
     return CompiledDocx(TEMPLATES / "docx" / name)
 
 
+def override_path(form: Form, fmt: str) -> Path | None:
+    """A hand-made XLSX or HTML template of the form (used instead of the one compiled from its DOCX), if any."""
+    if fmt == "docx":
+        return None
+    path = TEMPLATES / ("html" if fmt == "pdf" else fmt) / template_file(form, fmt)
+    return path if path.is_file() else None
+
+
+def _xlsx_or_html(folder: str, name: str, fmt: str) -> Path:
+    """The hand-made template ``folder/name`` when there is one, else the one compiled from ``docx/<stem>.docx``."""
+    path = TEMPLATES / folder / name
+    if path.is_file():
+        return path
+    from .compile.cache import compiled_path
+
+    return compiled_path(TEMPLATES / "docx" / f"{Path(name).stem}.docx", fmt)
+
+
 @cache
 def compiled_xlsx(name: str) -> CompiledXlsx:
     from .render.xlsxfast import CompiledXlsx
 
-    return CompiledXlsx(TEMPLATES / "xlsx" / name)
+    return CompiledXlsx(_xlsx_or_html("xlsx", name, "xlsx"))
 
 
 @cache
 def compiled_html(name: str) -> CompiledHtml:
     from .render.pdf import CompiledHtml
 
-    return CompiledHtml(TEMPLATES / "html" / name)
+    return CompiledHtml(_xlsx_or_html("html", name, "pdf"), TEMPLATES / "html")
 
 
 @cache
 def compiled_report(name: str) -> CompiledReport:
     from .render.report_pdf import CompiledReport
 
-    return CompiledReport(TEMPLATES / "html" / name)
+    return CompiledReport(_xlsx_or_html("html", name, "pdf"), TEMPLATES / "html")
 
 
 def compiled_pdf(form: Form) -> CompiledHtml:
@@ -142,7 +160,9 @@ def render_bytes(form: Form, context: dict[str, Any], fmt: str, title: str,
 
 
 def template_path(form: Form, fmt: str) -> Path:
-    return TEMPLATES / ("html" if fmt == "pdf" else fmt) / template_file(form, fmt)
+    """The file a form's ``fmt`` template is made from: its hand-made override when there is one, else its DOCX
+    (the XLSX and HTML templates are compiled from the DOCX)."""
+    return override_path(form, fmt) or TEMPLATES / "docx" / form.docx_template()
 
 
 def render_project_form(result: ProjectResult, form: Form, formats: tuple[str, ...], outdir: Path) -> list[Path]:

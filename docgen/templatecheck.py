@@ -22,6 +22,8 @@ from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 from openpyxl import load_workbook
 
+from .compile.cache import compiled_path
+from .compile.read_docx import CompileError
 from .errors import DocgenError
 from .forms import Form
 from .model import closest
@@ -33,6 +35,7 @@ from .render.xlsx import PLACEHOLDER
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _ENV = make_env()
+_KIND = {"xlsx": " Excel ", "pdf": " PDF（HTML）"}
 BAD_PLACEHOLDER = "占位符写法不正确（应为 {{ 字段 }} 或 {{ 列表.字段 }}，不能含空格或“|”）"
 
 
@@ -282,6 +285,35 @@ class _Collector:
             self.visit(child, scope)
 
 
+_JINJA_MESSAGES = [
+    (r"unexpected end of template, expected '(.+?)'\.?", r"模板在此结束，缺少“\1”"),
+    (r"Unexpected end of template\. Jinja was looking for the following tags: (.+?)\. .*",
+     r"模板在此结束，缺少结束标记（应有 \1）"),
+    (r"Encountered unknown tag '(.+?)'\. Jinja was looking for the following tags: (.+?)\. .*",
+     r"无法识别的标记“\1”（此处应为 \2）"),
+    (r"Encountered unknown tag '(.+?)'\..*", r"无法识别的标记“\1”"),
+    (r"unexpected end of template.*", "模板在此意外结束（标记没有写完整）"),
+    (r"unexpected char '(.+?)' at \d+", r"无法识别的字符“\1”"),
+    (r"unexpected '(.+?)'", r"此处不应出现“\1”"),
+    (r"expected token '(.+?)', got '(.+?)'", r"此处应为“\1”，实际为“\2”"),
+    (r"expected token '(.+?)'", r"此处应为“\1”"),
+    (r"Block name expected", "缺少块名称"),
+    (r"tag name expected", "缺少标记名称"),
+    (r"expected an expression, got '(.+?)'", r"此处应为表达式，实际为“\1”"),
+    (r"missing endfor.*", "缺少“endfor”"),
+]
+
+
+def jinja_message(message: str | None) -> str:
+    """Jinja's English syntax message in Chinese (the known ones; others are kept, in brackets)."""
+    text = (message or "").strip()
+    for pattern, chinese in _JINJA_MESSAGES:
+        m = re.fullmatch(pattern, text, re.DOTALL)
+        if m:
+            return m.expand(chinese).replace("'", "")
+    return f"无法解析（{text}）" if text else "无法解析"
+
+
 def _syntax_problem(source: str, exc: TemplateSyntaxError, shown: str,
                     where: Callable[[str, int], str] | None = None) -> TemplateProblem:
     """Name the tag Jinja stopped at (the one the message quotes, else the last on that line) and its cell."""
@@ -292,7 +324,8 @@ def _syntax_problem(source: str, exc: TemplateSyntaxError, shown: str,
     hit = next((m for m in tags if quoted and quoted[0] in m.group(0)), tags[-1] if tags else None)
     pos = sum(len(x) + 1 for x in lines[: line - 1]) + (hit.start() if hit else 0)
     tag = re.sub(r"\s+", " ", hit.group(0)) if hit else ""
-    return TemplateProblem(shown, (where or docx_where)(source, pos), tag, f"模板语法错误：{exc.message}")
+    message = f"模板语法错误：{jinja_message(exc.message)}"
+    return TemplateProblem(shown, (where or docx_where)(source, pos), tag, message)
 
 
 def docx_uses(path: Path, vocab: Vocabulary, shown: str) -> tuple[list[Use], list[TemplateProblem]]:
@@ -395,6 +428,26 @@ def sample_vocabularies(forms: list[Form], samples: Path = SAMPLES) -> dict[str,
     return out
 
 
+def drift_problems(form: Form, fmt: str, override: Path, shown: str) -> list[TemplateProblem]:
+    """A hand-made XLSX/HTML template compared with the form's DOCX: each differing label or placeholder."""
+    from .compile.drift import differences, html_tokens, xlsx_tokens
+    from .compile.read_docx import read_layout
+
+    docx = template_path(form, "docx")
+    try:
+        layout = read_layout(docx.read_bytes(), form.id)
+        if fmt == "xlsx":
+            tokens, kind = xlsx_tokens(override.read_bytes()), "Excel 模板"
+        else:
+            tokens, kind = html_tokens(override.read_text(encoding="utf-8")), "HTML 模板"
+    except (OSError, UnicodeDecodeError, CompileError):
+        return []  # reported by the template's own check or the DOCX's
+    except Exception:
+        return []
+    return [TemplateProblem(shown, where, "", message)
+            for where, message in differences(layout, tokens, kind, display_path(docx))]
+
+
 def check_template(form: Form, fmt: str, vocab: Vocabulary | None) -> TemplateReport:
     path = template_path(form, fmt)
     shown = display_path(path)
@@ -403,9 +456,21 @@ def check_template(form: Form, fmt: str, vocab: Vocabulary | None) -> TemplateRe
         report.problems.append(TemplateProblem(shown, "", "", "模板文件不存在"))
         return report
     reader = {"docx": docx_uses, "pdf": html_uses}.get(fmt, xlsx_uses)
-    report.uses, report.problems = reader(path, vocab or Vocabulary(), shown)
+    if fmt != "docx" and path.suffix == ".docx":  # no override: the template compiled from the DOCX
+        try:
+            compiled = compiled_path(path, fmt)
+        except CompileError as exc:
+            report.problems.append(TemplateProblem(shown, "", "", f"无法生成{_KIND[fmt]}模板：{exc}"))
+            return report
+        report.file = f"{shown}（生成的{_KIND[fmt]}模板）"
+        report.uses, report.problems = reader(compiled, vocab or Vocabulary(), report.file)
+        return report  # its variables are the DOCX's: an unknown one is reported once, on the DOCX
+    else:
+        report.uses, report.problems = reader(path, vocab or Vocabulary(), shown)
+    if fmt != "docx" and form.tabular:
+        report.problems += drift_problems(form, fmt, path, shown)
     if fmt == "xlsx":
-        report.notes = sheet_notes(path, shown)
+        report.notes = sheet_notes(path, shown) if path.suffix == ".xlsx" else []
     if vocab is None:
         return report
     for use in report.uses:
@@ -415,6 +480,23 @@ def check_template(form: Form, fmt: str, vocab: Vocabulary | None) -> TemplateRe
         tip = f"，最接近“{hint}”" if hint else ""
         report.problems.append(TemplateProblem(shown, use.where, use.expr, f"数据中没有“{use.path}”{tip}"))
     return report
+
+
+def check_before_render(form: Form, formats: tuple[str, ...], contexts: list[dict[str, Any]],
+                        samples: Path = SAMPLES) -> None:
+    """``render`` checks the form's templates first, as ``templates check`` does (against the samples' data and
+    the contexts about to be rendered): raise :class:`TemplateError` with every located problem."""
+    vocab = sample_vocabularies([form], samples).get(form.id, Vocabulary())
+    for context in contexts:
+        vocab.add(context)
+    reports = [check_template(form, fmt, vocab if vocab.paths else None) for fmt in formats]
+    problems = [p for r in reports for p in r.problems]
+    if any(r.fmt == "docx" and r.problems for r in reports):  # the compiled templates only repeat the DOCX's
+        problems = [p for r in reports if r.fmt == "docx" or not r.file.endswith("模板）") for p in r.problems]
+    if problems:
+        files = sorted({p.file for p in problems})
+        raise TemplateError("\n".join([*map(str, problems), f"模板有错误（{'、'.join(files)}），未生成。"
+                                        "请改正后再运行；docgen templates check 可单独检查模板。"]))
 
 
 def check_templates(forms: list[Form], formats: tuple[str, ...], samples: Path = SAMPLES) -> list[TemplateReport]:

@@ -4,7 +4,7 @@
 # 审核台账写入 out/审核台账.xlsx，Excel 填报工作簿示例写入 out/填报工作簿示例.xlsx。
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-source "$ROOT/scripts/setup.sh" pdf  # the PDF extra: PDFs are made when pango and a Chinese font are installed
+source "$ROOT/scripts/setup.sh" pdf,web  # the PDF extra: PDFs are made when pango and a Chinese font are installed
 cd "$ROOT"
 echo "== 校验 samples/ =="
 docgen check samples/

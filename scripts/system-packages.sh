@@ -2,12 +2,16 @@
 # 安装转换测试和 PDF 需要的系统软件（Debian/Ubuntu，需要 root）：LibreOffice（无界面版）、
 # 中文字体 fonts-noto-cjk、poppler-utils（pdftotext/pdftoppm）、libharfbuzz-subset0 和 pango（WeasyPrint 用），
 # 以及公文用的仿宋、楷体：FandolFang、FandolKai（GPL 加字体例外，取自 Debian 的 texlive-lang-chinese，
-# 只解出这两个字体文件，放在 /usr/local/share/fonts/fandol）。已安装时什么也不做。
+# 只解出这两个字体文件，放在 /usr/local/share/fonts/fandol），以及工作台浏览器测试用的 chromium 和
+# chromium-driver。已安装时什么也不做。
 set -euo pipefail
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -i "Noto Serif CJK" >/dev/null || need+=(fonts-noto-cjk)
+# the web desk's browser test: Debian's headless Chromium and its driver (no browser is ever downloaded)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 # WeasyPrint (PDF): pango, and harfbuzz's subsetter (without it font subsetting takes seconds per PDF)
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 have_lib "libpango-1.0.so.0" || need+=(libpango-1.0-0)

@@ -69,3 +69,15 @@ def templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(output.TEMPLATES, folder)
     monkeypatch.setattr(output, "TEMPLATES", folder)
     return folder
+
+
+def make_override(templates: Path, form_id: str, fmt: str) -> Path:
+    """Put the template compiled from ``form_id``'s DOCX in the copy as a hand-made override (xlsx/ID.xlsx or
+    html/ID.html) and return its path."""
+    from docgen.compile.cache import compile_bytes
+
+    data = compile_bytes((templates / "docx" / f"{form_id}.docx").read_bytes(), form_id, fmt)
+    path = templates / ("html" if fmt == "pdf" else "xlsx") / f"{form_id}.{'html' if fmt == 'pdf' else 'xlsx'}"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(data)
+    return path

@@ -17,7 +17,7 @@ from docgen.cli import cli
 from docgen.forms import find_form
 from docgen.templatecheck import TemplateError
 
-from .conftest import EXAMPLE, SAMPLES
+from .conftest import EXAMPLE, SAMPLES, make_override
 
 MONITOR = "项目支出绩效监控情况表"
 MONITOR_REPORT = "项目支出绩效监控报告"
@@ -104,9 +104,15 @@ def test_template_change_rebuilds_only_that_form_and_format(src: Path, tmp_path:
                 lambda d: d.replace(b"</cp:core", b"<dc:description>x</dc:description></cp:core"))
     result = run(src, out)
     assert result.built and set(result.built.values()) == {"模板变化"}
-    assert all(p.endswith(f"-{MONITOR}.docx") for p in result.built)
-    assert len(result.built) == len(list(out.rglob(f"*-{MONITOR}.docx")))
+    # the Word file is the source of the form's XLSX too: both are rebuilt, nothing else
+    assert all(p.endswith((f"-{MONITOR}.docx", f"-{MONITOR}.xlsx")) for p in result.built)
+    assert len(result.built) == len(list(out.rglob(f"*-{MONITOR}.docx"))) + len(list(out.rglob(f"*-{MONITOR}.xlsx")))
     assert result.changes == {}  # the filled values did not change
+    override = make_override(templates, "monitor", "xlsx")  # a hand-made Excel template: only the XLSX follows it
+    result = run(src, out)
+    assert result.built and all(p.endswith(f"-{MONITOR}.xlsx") for p in result.built)
+    override.unlink()
+    assert all(p.endswith(f"-{MONITOR}.xlsx") for p in run(src, out).built)
 
 
 def test_profile_change_rebuilds_everything_under_it(src: Path, tmp_path: Path) -> None:
@@ -196,7 +202,7 @@ def test_template_failing_at_render_is_one_failure(src: Path, tmp_path: Path, mo
     monkeypatch.setattr("docgen.builder.jobs.render_bytes", broken)
     result = run(src, out)
     assert not result.ok and len(result.failed) == 3
-    assert all("target.xlsx: 生成失败" in m for m in result.failures)
+    assert all("target.docx（Excel）: 生成失败" in m for m in result.failures)
     assert any(p.endswith("项目绩效目标表.docx") for p in result.built)
     monkeypatch.undo()
     again = run(src, out)
@@ -337,8 +343,8 @@ def test_pdf_build_with_provenance_and_stylesheet_staleness(tmp_path: Path, temp
         info = subprocess.run(["pdfinfo", "-custom", str(pdf)], capture_output=True, text=True).stdout
         assert "DocgenDataHash" in info and "DocgenTemplateHash" in info
     assert not run(folder, out, formats=("pdf",), forms=forms).built  # nothing changed
-    html = templates / "html" / "monitor.html"
-    html.write_text(html.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    rewrite_zip(templates / "docx" / "monitor.docx", "docProps/core.xml",
+                lambda d: d.replace(b"</cp:core", b"<dc:description>x</dc:description></cp:core"))
     rebuilt = run(folder, out, formats=("pdf",), forms=forms).built
     assert set(rebuilt.values()) == {"模板变化"} and all(p.endswith(f"-{MONITOR}.pdf") for p in rebuilt)
     css = templates / "html" / "forms.css"

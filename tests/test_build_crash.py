@@ -27,7 +27,7 @@ COMMAND = [sys.executable, "-c", "from docgen.cli import main; main()", "build"]
 
 
 def outputs(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*") if p.is_file() and p.suffix in (".docx", ".xlsx"))
+    return sorted(p for p in out.rglob("*") if p.is_file() and p.suffix in (".docx", ".xlsx") and ".docgen" not in p.parts)
 
 
 @pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")

@@ -31,12 +31,19 @@ def results() -> dict[Path, object]:
     return out
 
 
-def test_renderable_forms_have_both_templates() -> None:
+def test_renderable_forms_have_one_word_template_and_compile() -> None:
+    """One Word template per form: the XLSX and HTML templates are compiled from it."""
+    from docgen.compile.cache import compiled_path
+
     root = Path(__file__).resolve().parents[1] / "templates"
     for form in FORMS:
         if form.renderable and form.tabular:
-            assert (root / "docx" / form.docx_template()).is_file(), form.id
-            assert (root / "xlsx" / form.xlsx_template()).is_file(), form.id
+            docx = root / "docx" / form.docx_template()
+            assert docx.is_file(), form.id
+            assert not (root / "xlsx" / form.xlsx_template()).exists(), f"{form.id}: no hand-made XLSX is needed"
+            assert not (root / "html" / f"{form.id}.html").exists(), f"{form.id}: no hand-made HTML is needed"
+            assert load_workbook(compiled_path(docx, "xlsx")).active.max_row > 5
+            assert "<table" in compiled_path(docx, "pdf").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("form", PROJECT_FORMS, ids=[f.id for f in PROJECT_FORMS])

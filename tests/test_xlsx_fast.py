@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from docgen.compile.cache import compiled_path
 from docgen.forms import FORMS
 from docgen.output import TEMPLATES, missing_data
 from docgen.pipeline import project_files, run_file
@@ -35,7 +36,7 @@ def _sheet(data: bytes):
 
 @pytest.mark.parametrize("form", FORMS_WITH_XLSX, ids=[f.id for f in FORMS_WITH_XLSX])
 def test_same_workbook_as_openpyxl(form, results: list) -> None:
-    path = TEMPLATES / "xlsx" / form.xlsx_template()
+    path = compiled_path(TEMPLATES / "docx" / form.docx_template(), "xlsx")
     fast, reference = CompiledXlsx(path), OpenpyxlXlsx(path)
     contexts = [form.build(results, "")] if form.aggregate else [
         form.build(r) for r in results if not missing_data(form, r)]
@@ -46,7 +47,7 @@ def test_same_workbook_as_openpyxl(form, results: list) -> None:
 
 def test_fast_writer_is_deterministic_and_keeps_properties(results: list) -> None:
     form = next(f for f in FORMS if f.id == "monitor")
-    fast = CompiledXlsx(TEMPLATES / "xlsx" / form.xlsx_template())
+    fast = CompiledXlsx(compiled_path(TEMPLATES / "docx" / form.docx_template(), "xlsx"))
     context = form.build(results[0])
     one = fast.render(context, "t", {"docgen.版本": "1"})
     assert one == fast.render(context, "t", {"docgen.版本": "1"})

@@ -1,19 +1,17 @@
-"""Form layouts as data, and the emitters that turn one layout into a DOCX and an XLSX template.
+"""Draft a new form's Word template from a layout (the dataclasses of docgen.compile.model).
 
-A layout is a grid like an HTML table: cells with column and row spans, plus at most one
-repeating row bound to a list of the form context. The same layout gives both templates, so
-labels, column order and header spans cannot drift apart between Word and Excel. The
-templates written here are ordinary files that a maintainer can then edit in Word/WPS/Excel.
-
-Run ``python tools/make_templates.py`` to (re)write every template.
+The Word file is the single source of a form: docgen compiles the form's XLSX and HTML (PDF) templates from it
+(docgen/compile/). This module only makes a first draft of a new form's DOCX from a layout in tools/layouts/;
+``python tools/make_templates.py`` writes the drafts of forms that have no DOCX yet and never overwrites one.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import sys
 import zipfile
-from dataclasses import dataclass, field
+from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -23,87 +21,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from lxml import etree
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
 
-SONG, HEI, FANGSONG = "宋体", "黑体", "仿宋_GB2312"
-SIZES = {"二号": 22, "小二": 18, "三号": 16, "小三": 15, "四号": 14, "小四": 12, "五号": 10.5, "小五": 9}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from docgen.compile.model import HEI, SIZES, SONG, Cell, Layout, Repeat, placeholder
+from docgen.compile.model import occupancy as _occupancy
 
-@dataclass
-class Cell:
-    text: str = ""
-    span: int = 1
-    rows: int = 1
-    bold: bool = False
-    align: str = "center"  # center / left
-    field: str | None = None  # in a repeating row: the item's key
-    grouped: bool = False  # in a repeating row: merged with equal neighbours (一级/二级)
-    through: bool = False  # a header cell that also spans every repeated row (绩效指标)
-
-
-@dataclass
-class Repeat:
-    """A row repeated once per item of ``context[name]``."""
-
-    name: str
-    cells: list[Cell]
-
-
-Row = list[Cell] | Repeat
-
-
-@dataclass
-class Layout:
-    id: str
-    title: str
-    annex: str
-    widths: list[float]  # cm
-    rows: list[Row]
-    landscape: bool = False
-    font_size: float = 9
-    top: list[tuple[str, str]] = field(default_factory=list)  # (left, right) lines above the table
-    notes: list[str] = field(default_factory=list)
-    bottom: list[tuple[str, str]] = field(default_factory=list)  # lines below (填报人 …)
-    label_width: float = 0  # unused, reserved
-    subtitle: str = ""  # a centred line under the title, e.g. （{{ 年度 }}年度）
-    row_heights: dict[int, float] = field(default_factory=dict)  # XLSX: table row index → height (pt)
-    header_rows: int = 0  # table rows from the top repeated on every printed page (Word and Excel)
-
-
-def placeholder(expr: str) -> str:
-    return "{{ " + expr + " }}"
-
-
-def _occupancy(layout: Layout) -> list[list[tuple[Cell, int, bool] | None]]:
-    """For each row, for each grid column: (cell, origin column, is origin) or None, honouring row spans."""
-    ncols = len(layout.widths)
-    grid: list[list[tuple[Cell, int, bool] | None]] = []
-    carry: dict[int, tuple[Cell, int, int]] = {}  # column → (cell, origin col, rows left)
-    for row in layout.rows:
-        cells = row.cells if isinstance(row, Repeat) else row
-        line: list[tuple[Cell, int, bool] | None] = [None] * ncols
-        for col, (cell, origin, left) in list(carry.items()):
-            line[col] = (cell, origin, False)
-            carry[col] = (cell, origin, left - 1)
-            if left - 1 <= 0:
-                del carry[col]
-        col = 0
-        for cell in cells:
-            while col < ncols and line[col] is not None:
-                col += 1
-            if col + cell.span > ncols:
-                raise ValueError(f"{layout.id}: row too wide at {cell.text or cell.field}")
-            for k in range(cell.span):
-                line[col + k] = (cell, col, k == 0)
-            if cell.rows > 1:
-                for k in range(cell.span):
-                    carry[col + k] = (cell, col, cell.rows - 1)
-            col += cell.span
-        grid.append(line)
-    return grid
+__all__ = ["Cell", "Layout", "Repeat", "emit_docx", "placeholder", "trim_docx"]
 
 
 # --- DOCX ----------------------------------------------------------------------------------------
@@ -293,222 +217,3 @@ def trim_docx(data: bytes) -> bytes:
                 content = text.encode("utf-8")
             zout.writestr(info, content)
     return out.getvalue()
-
-
-# --- XLSX ----------------------------------------------------------------------------------------
-
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-
-
-def _xlsx_text(cell: Cell, repeat: Repeat | None) -> str:
-    if repeat is not None and cell.field:
-        return placeholder(f"{repeat.name}.{cell.field}")
-    return cell.text
-
-
-def _xlsx_line(ws, r: int, left: str, right: str, half: int, ncols: int) -> None:
-    """A (left, right) line above or below the table; a side left empty gives the other the whole width."""
-    if not right:
-        ws.cell(r, 1, left).font = Font(name=SONG, size=10.5)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-        return
-    split = 0 if not left else half
-    if left:
-        ws.cell(r, 1, left).font = Font(name=SONG, size=10.5)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=half)
-    c = ws.cell(r, split + 1, right)
-    c.font = Font(name=SONG, size=10.5)
-    c.alignment = Alignment(horizontal="right")
-    ws.merge_cells(start_row=r, start_column=split + 1, end_row=r, end_column=ncols)
-
-
-def emit_xlsx(layout: Layout) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = re.sub(r"\{\{.*?\}\}", "", layout.title).strip()[:31] or layout.id  # a sheet name holds no placeholder
-    ncols = len(layout.widths)
-    for i, w in enumerate(layout.widths, start=1):
-        # wrap as Word does: the width left after the cell margins, in Excel units (≈ 1.65 per 9 pt CJK character)
-        ws.column_dimensions[get_column_letter(i)].width = round(max(2.0, (w - 0.38) * 5.2), 1)
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    ws.print_options.horizontalCentered = True
-    font = Font(name=SONG, size=layout.font_size)
-    r = 1
-    ws.cell(r, 1, layout.annex).font = Font(name=HEI, size=12)
-    r += 1
-    ws.cell(r, 1, layout.title).font = Font(name=HEI, size=SIZES["小二"])
-    ws.cell(r, 1).alignment = Alignment(horizontal="center", vertical="center")
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-    ws.row_dimensions[r].height = 30
-    r += 1
-    if layout.subtitle:
-        ws.cell(r, 1, layout.subtitle).font = Font(name=SONG, size=12)
-        ws.cell(r, 1).alignment = Alignment(horizontal="center", vertical="center")
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-        r += 1
-    half = max(ncols // 2, 1)
-    for left, right in layout.top:
-        _xlsx_line(ws, r, left, right, half, ncols)
-        r += 1
-    first_table_row = r
-    if layout.header_rows:
-        ws.print_title_rows = f"{first_table_row}:{first_table_row + layout.header_rows - 1}"
-    grid = _occupancy(layout)
-    for r_i, row in enumerate(layout.rows):
-        repeat = row if isinstance(row, Repeat) else None
-        excel_row = first_table_row + r_i
-        for col, slot in enumerate(grid[r_i]):
-            c = ws.cell(excel_row, col + 1)
-            c.border = _BORDER
-            c.font = font
-            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            if slot is None:
-                continue
-            cell, _origin, is_origin = slot
-            if cell.align == "left":
-                c.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-            if cell.bold:
-                c.font = Font(name=SONG, size=layout.font_size, bold=True)
-            starts_here = is_origin and (r_i == 0 or grid[r_i - 1][col] is None or grid[r_i - 1][col][0] is not cell)
-            if starts_here and cell.through and repeat is not None:
-                continue  # the filler under a through-running label: part of the label's merge
-            if starts_here:
-                c.value = _xlsx_text(cell, repeat)
-                end_row = excel_row + cell.rows - 1
-                if cell.through and repeat is None:
-                    # runs down to the next repeated row; the renderer extends it over the inserted rows
-                    rep = next(i for i, x in enumerate(layout.rows) if isinstance(x, Repeat) and i > r_i)
-                    end_row = first_table_row + rep
-                if cell.span > 1 or end_row > excel_row:
-                    ws.merge_cells(start_row=excel_row, start_column=col + 1, end_row=end_row,
-                                   end_column=col + cell.span)
-        ws.row_dimensions[excel_row].height = layout.row_heights.get(r_i, 24 if repeat is None else 30)
-    r = first_table_row + len(layout.rows)
-    per_line = max(int(sum(layout.widths) / 0.33), 1)  # 9 pt CJK characters across the table
-    for note in layout.notes:
-        c = ws.cell(r, 1, note)
-        c.font = Font(name=SONG, size=9)
-        c.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-        lines = -(-len(note) // per_line)
-        if lines > 1:  # a merged cell does not grow by itself
-            ws.row_dimensions[r].height = 12.5 * lines
-        r += 1
-    for left, right in layout.bottom:
-        _xlsx_line(ws, r, left, right, half, ncols)
-        r += 1
-    wb.properties.creator = "docgen"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-# --- HTML (PDF) ----------------------------------------------------------------------------------
-
-_PLACEHOLDER = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})", re.DOTALL)
-
-
-def _html_static(text: str) -> str:
-    """Layout text for the HTML template: ``&<>`` escaped outside ``{{ … }}`` placeholders."""
-    parts = _PLACEHOLDER.split(text)
-    return "".join(p if i % 2 else p.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                   for i, p in enumerate(parts))
-
-
-def _td(content: str, cell: Cell, rowspan: str = "", bold_header: bool = False) -> str:
-    attrs = []
-    classes = []
-    if cell.align == "left":
-        classes.append("l")
-    if cell.bold:
-        classes.append("b")
-    if classes:
-        attrs.append(f'class="{" ".join(classes)}"')
-    if cell.span > 1:
-        attrs.append(f'colspan="{cell.span}"')
-    if rowspan:
-        attrs.append(f'rowspan="{rowspan}"')
-    return "<td" + "".join(" " + a for a in attrs) + ">" + content + "</td>"
-
-
-def _html_line(left: str, right: str) -> str:
-    right_part = f'<span class="right">{_html_static(right)}</span>' if right else ""
-    return f'<div class="line">{right_part}{_html_static(left)}</div>'
-
-
-def emit_html(layout: Layout) -> str:
-    """The Jinja HTML template of ``layout`` for PDF: the DOCX's grid, spans and group merges.
-
-    Static spans become colspan/rowspan; a repeated row is a ``{% for r in LIST %}`` loop; a grouped
-    cell (present.Grouped) gets ``rowspan="{{ r.X.span }}"`` on the first row of its group and is left
-    out on the others; a through-running label (绩效指标) spans its header rows plus ``LIST|length``.
-    The page, fonts and borders come from templates/html/forms.css (parsed once per process).
-    """
-    grid = _occupancy(layout)
-    out = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
-           f"<title>{_html_static(layout.title)}</title>", "</head>",
-           f'<body class="{"landscape" if layout.landscape else "portrait"}">',
-           f'<div class="annex">{_html_static(layout.annex)}</div>',
-           f'<h1>{_html_static(layout.title)}</h1>']
-    if layout.subtitle:
-        out.append(f'<div class="subtitle">{_html_static(layout.subtitle)}</div>')
-    out += [_html_line(left, right) for left, right in layout.top]
-    out.append(f'<table class="form" style="width: {sum(layout.widths):.2f}cm">')
-    out.append("<colgroup>" + "".join(f'<col style="width: {w:.2f}cm">' for w in layout.widths) + "</colgroup>")
-    crossing = any(
-        slot is not None and slot[0].rows > 1 and r_i < layout.header_rows <= r_i + slot[0].rows - 1
-        for r_i, line in enumerate(grid[: layout.header_rows]) for slot in line)
-    thead = layout.header_rows if layout.header_rows and not crossing else 0
-    if thead:
-        out.append("<thead>")
-    for r_i, row in enumerate(layout.rows):
-        if thead and r_i == thead:
-            out.append("</thead><tbody>")
-        repeat = row if isinstance(row, Repeat) else None
-        tds = []
-        for col, slot in enumerate(grid[r_i]):
-            if slot is None:
-                tds.append("<td></td>")
-                continue
-            cell, _origin, is_origin = slot
-            starts_here = is_origin and (r_i == 0 or grid[r_i - 1][col] is None or grid[r_i - 1][col][0] is not cell)
-            if not starts_here:
-                continue
-            if repeat is not None and cell.through:
-                continue  # covered by the label's rowspan
-            if repeat is not None and cell.field:
-                expr = f"r.{cell.field}"
-                if cell.grouped:
-                    tds.append(
-                        f"{{% if {expr}.first is not defined or {expr}.first %}}"
-                        + _td(placeholder(expr), cell, f"{{{{ {expr}.span if {expr}.span is defined else 1 }}}}")
-                        + "{% endif %}")
-                else:
-                    tds.append(_td(placeholder(expr), cell))
-                continue
-            rowspan = str(cell.rows) if cell.rows > 1 else ""
-            if cell.through and repeat is None:
-                rep = next(i for i, x in enumerate(layout.rows) if isinstance(x, Repeat) and i > r_i)
-                name = layout.rows[rep].name  # type: ignore[union-attr]
-                rowspan = placeholder(f"{rep - r_i} + {name}|length")
-            tds.append(_td(_html_static(cell.text), cell, rowspan))
-        tr = "<tr>" + "".join(tds) + "</tr>"
-        if repeat is not None:
-            out += [f"{{% for r in {repeat.name} %}}", '<tr class="item">' + "".join(tds) + "</tr>",
-                    "{% endfor %}"]
-        else:
-            out.append(tr)
-    if thead:
-        out.append("</tbody>")
-    out.append("</table>")
-    for note in layout.notes:
-        out.append(f'<div class="note">{_html_static(note)}</div>')
-    out += [_html_line(left, right).replace('class="line"', 'class="line bottom"', 1) for left, right in layout.bottom]
-    out += ["</body>", "</html>", ""]
-    return "\n".join(out)

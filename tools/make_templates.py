@@ -1,9 +1,9 @@
-"""Write every DOCX, XLSX and HTML (PDF) template from its layout in tools/layouts/.
+"""Draft the Word template of a new form from its layout in tools/layouts/ (never overwrites one).
 
 Usage: python tools/make_templates.py [FORM_ID …]
-The files under templates/ are the product: a maintainer may edit them in Word/WPS/Excel
-afterwards. Re-running this script overwrites such edits, so run it only for forms whose
-layout you change here.
+The DOCX under templates/docx/ is the single source of each form: maintainers edit it in Word/WPS, and docgen
+compiles the form's XLSX and HTML (PDF) templates from it (see docs/templates.md). This script only writes the
+first draft of a form whose DOCX does not exist yet; an existing DOCX is left as it is.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from layout import emit_docx, emit_html, emit_xlsx
+from layout import emit_docx
 from layouts import LAYOUTS
 
 from docgen.render.package import normalise_package
@@ -26,15 +26,12 @@ def main(ids: list[str]) -> None:
         if ids and layout.id not in ids:
             continue
         docx = ROOT / "templates" / "docx" / f"{layout.id}.docx"
-        xlsx = ROOT / "templates" / "xlsx" / f"{layout.id}.xlsx"
-        # fixed timestamps and properties: regenerating an unchanged layout changes no bytes
+        if docx.exists():
+            print(f"{layout.id}: {docx.relative_to(ROOT)} 已存在，未改动（Word 模板只在 Word 中修改）")
+            continue
+        # fixed timestamps and properties: the same layout gives the same bytes
         docx.write_bytes(normalise_package(emit_docx(layout), layout.title))
-        xlsx.write_bytes(normalise_package(emit_xlsx(layout), layout.title))
-        html = ROOT / "templates" / "html" / f"{layout.id}.html"
-        html.parent.mkdir(parents=True, exist_ok=True)
-        html.write_text(emit_html(layout), encoding="utf-8", newline="\n")
-        print(f"{layout.id}: {docx.relative_to(ROOT)} ({docx.stat().st_size} B), {xlsx.relative_to(ROOT)}, "
-              f"{html.relative_to(ROOT)}")
+        print(f"{layout.id}: 已起草 {docx.relative_to(ROOT)}（{docx.stat().st_size} B）")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import output
+from ..compile import cache as compile_cache
 from ..errors import DocgenError
 from .durable import sync_tree
 from .jobs import init_worker
@@ -57,7 +58,7 @@ def local_engine(jobs: int | None, formats: tuple[str, ...]) -> Engine:
     workers = jobs or os.cpu_count() or 1
     if workers <= 1:
         return Engine(None, 1)
-    setup = (str(output.TEMPLATES), os.getpid())
+    setup = (str(output.TEMPLATES), os.getpid(), str(compile_cache.folder()))
     # PDF workers are spawned: a forked child must not share this process's pango/fontconfig state
     context = multiprocessing.get_context("spawn") if "pdf" in formats else None
     pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=setup, mp_context=context)
@@ -161,12 +162,15 @@ def check_workers(client: Any, fingerprint: dict[str, str]) -> int:
 _LAST_TEMPLATES: dict[str, str] = {}
 
 
-def on_worker(fn: Callable[[Any, Path], Any], job: Any, out: Path, templates_key: str, flush: bool) -> Any:
+def on_worker(fn: Callable[[Any, Path], Any], job: Any, out: Path, templates_key: str, flush: bool,
+              compiled: str) -> Any:
     """A job as a Dask task: forget compiled templates when they changed since this worker's last task
-    (a Dask worker outlives a build), run the job, and (on another machine) flush its files to disk."""
+    (a Dask worker outlives a build), run the job, and (on another machine) flush its files to disk.
+    ``compiled`` is the build's folder of XLSX/HTML templates compiled from the DOCX (in OUT, shared)."""
     if _LAST_TEMPLATES.get("key") != templates_key:
         output.clear_compiled()
         _LAST_TEMPLATES["key"] = templates_key
+    compile_cache.set_folder(Path(compiled))
     done = fn(job, out)
     if flush and getattr(done, "written", None):
         sync_tree(out)

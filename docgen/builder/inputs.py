@@ -7,10 +7,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, output
+from ..compile.cache import COMPILER_VERSION
 from ..errors import ConfigError
 from ..forms import Form
-from ..output import form_formats, template_path
+from ..output import form_formats, override_path
 from ..pipeline import project_files
 from ..profile import Profile, build_profile, find_config, load_config
 from ..render.pdf import STYLESHEET
@@ -88,22 +89,32 @@ def scan(root: Path) -> list[Source]:
 
 
 def template_inputs(form: Form, fmt: str) -> list[Path]:
-    """The files a form's output in ``fmt`` is made from: the template; for PDF also the shared stylesheet
-    (forms.css for a form, report.css for a report)."""
-    path = template_path(form, fmt)
-    if fmt != "pdf":
-        return [path]
-    return [path, path.parent / (STYLESHEET if form.tabular else REPORT_STYLESHEET)]
+    """The files a form's output in ``fmt`` is made from. The DOCX first, for every format: the XLSX and HTML
+    templates are compiled from it, so editing the Word file rebuilds the form's DOCX, XLSX and PDF. Then the
+    hand-made XLSX/HTML override when there is one; for PDF also the shared stylesheet (forms.css for a form,
+    report.css for a report)."""
+    docx = output.TEMPLATES / "docx" / form.docx_template()
+    if fmt == "docx":
+        return [docx]
+    paths = [docx]
+    override = override_path(form, fmt)
+    if override is not None:
+        paths.append(override)
+    if fmt == "pdf":
+        paths.append(output.TEMPLATES / "html" / (STYLESHEET if form.tabular else REPORT_STYLESHEET))
+    return paths
 
 
 def template_hash(form: Form, fmt: str) -> str:
-    """sha256 of the template (PDF: of the template's and its stylesheet's hashes); "" when the template is missing."""
+    """sha256 of the template's inputs (the DOCX alone for a DOCX; else the hashes of the DOCX, the override, the
+    stylesheet and the compiler's version); "" when the DOCX is missing."""
     paths = template_inputs(form, fmt)
     if not paths[0].is_file():
         return ""
     if len(paths) == 1:
         return sha256_file(paths[0])
     parts = [f"{p.name} {sha256_file(p) if p.is_file() else 'missing'}" for p in paths]
+    parts.append(f"compiler {COMPILER_VERSION}")
     return sha256_bytes("\n".join(parts).encode("utf-8"))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__, output
+from ..compile import cache as compile_cache
 from ..errors import InputError, Level
 from ..formdata.rows import ProjectRow, pack_row, project_row, unpack_row
 from ..forms import find_form
@@ -30,13 +31,15 @@ from .manifest import pack_values
 from .values import flatten
 
 
-def init_worker(templates: str, parent: int) -> None:
-    """Each worker uses the build's template folder and compiles each template once (then from its cache).
+def init_worker(templates: str, parent: int, compiled: str = "") -> None:
+    """Each worker uses the build's template folder and compiles each template once (then from its cache);
+    ``compiled`` is the build's folder of XLSX/HTML templates compiled from the DOCX.
 
     A worker also ends when the build process is gone (``kill -9``): otherwise it would wait for work forever.
     """
     output.TEMPLATES = Path(templates)
     output.clear_compiled()
+    compile_cache.set_folder(Path(compiled) if compiled else None)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
@@ -123,7 +126,11 @@ def provenance(data_hash: str, template_hash: str, profile_hash: str) -> dict[st
 
 def _render_error(display: str, form_id: str, fmt: str, exc: Exception) -> str:
     form = find_form(form_id)
-    where = display_path(template_path(form, fmt)) if form else form_id
+    where = form_id
+    if form:
+        path = template_path(form, fmt)
+        compiled = {"xlsx": "（Excel）", "pdf": "（PDF）"}.get(fmt, "") if path.suffix == ".docx" else ""
+        where = display_path(path) + compiled
     return f"{display}: {where}: 生成失败：{type(exc).__name__}: {exc}"
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import output
+from ..compile import cache as compile_cache
 from ..errors import DocgenError
 from ..forms import FORMS, Form
 from ..output import FORMATS
@@ -29,7 +30,7 @@ from .durable import PER_FILE, sync_tree
 from .executors import Engine, dask_engine, local_engine, on_worker, worker_fingerprint
 from .inputs import Source, scan, sha256_bytes, template_hashes, version_key
 from .jobs import AggregateRender, AggregateTask, Done, Named, read_names, run_aggregate, run_project
-from .manifest import Manifest, OutputRow, SkipRow, SourceRow
+from .manifest import FOLDER, Manifest, OutputRow, SkipRow, SourceRow
 from .plan import AGGREGATES, NEW, Inputs, Plan, make_plan
 from .report import write_changes
 from .result import BuildResult
@@ -224,6 +225,7 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
             engines.append(_engine(options, forms))
         return engines[0]
 
+    compile_cache.set_folder(out / FOLDER / "templates")  # XLSX/HTML compiled from the DOCX, by its hash
     try:
         result.sources = len(sources)
         manifest.set_meta("source", str(options.source.resolve()))
@@ -248,6 +250,7 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
         for started in engines:
             started.close()
         manifest.close()
+        compile_cache.set_folder(None)
     write_changes(result, out)
     return result
 
@@ -327,7 +330,8 @@ def _drive(runner: _Runner, engine: Engine, tasks: Iterable[Task], batch: _Batch
     def fill() -> None:
         for fn, job, forms, kind, name in queue:
             if remote:
-                future = executor.submit(on_worker, fn, job, out, templates, engine.remote)
+                future = executor.submit(on_worker, fn, job, out, templates, engine.remote,
+                                         str(compile_cache.folder()))
             else:
                 future = executor.submit(fn, job, out)
             pending[future] = (forms, kind, name)

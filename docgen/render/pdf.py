@@ -203,8 +203,10 @@ class CompiledHtml:
 
     stylesheet = STYLESHEET  # the forms' page; reports use report.css (render/report_pdf.py)
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, folder: Path | None = None) -> None:
+        """``folder`` holds the stylesheets (forms.css, report.css); by default the template's own folder."""
         self.path = path
+        self.folder = folder or path.parent
         self.template: Template = make_env().from_string(compact_template(path.read_text(encoding="utf-8")))
         self.template.filename = str(path)
 
@@ -219,8 +221,8 @@ class CompiledHtml:
                        properties: dict[str, str] | None = None) -> tuple[bytes, int]:
         """The PDF's bytes and its number of pages (bench/pdf.py reports time per page)."""
         require_pdf()
-        fonts, css, html_class = _shared(self.path.parent, self.stylesheet)
-        html = html_class(string=self.render_html(context), base_url=str(self.path.parent))
+        fonts, css, html_class = _shared(self.folder, self.stylesheet)
+        html = html_class(string=self.render_html(context), base_url=str(self.folder))
         document = html.render(stylesheets=[css], font_config=fonts)
         meta = document.metadata
         meta.title = title

@@ -1,0 +1,111 @@
+"""Write a layout as the Jinja HTML template docgen.render.pdf renders to PDF (page and fonts: forms.css)."""
+
+from __future__ import annotations
+
+import re
+
+from .model import Cell, Layout, Repeat, next_repeat, occupancy, placeholder, starts_here, thead_rows
+
+_PLACEHOLDER = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})", re.DOTALL)
+
+
+def static(text: str) -> str:
+    """Layout text for the HTML template: ``&<>`` escaped outside ``{{ … }}`` placeholders."""
+    parts = _PLACEHOLDER.split(text)
+    return "".join(p if i % 2 else p.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                   for i, p in enumerate(parts))
+
+
+def _td(content: str, cell: Cell, rowspan: str = "") -> str:
+    attrs = []
+    classes = []
+    if cell.align == "left":
+        classes.append("l")
+    elif cell.align == "right":
+        classes.append("r")
+    if cell.bold:
+        classes.append("b")
+    if classes:
+        attrs.append(f'class="{" ".join(classes)}"')
+    if cell.span > 1:
+        attrs.append(f'colspan="{cell.span}"')
+    if rowspan:
+        attrs.append(f'rowspan="{rowspan}"')
+    return "<td" + "".join(" " + a for a in attrs) + ">" + content + "</td>"
+
+
+def _line(left: str, right: str) -> str:
+    right_part = f'<span class="right">{static(right)}</span>' if right else ""
+    return f'<div class="line">{right_part}{static(left)}</div>'
+
+
+def _loop_cell(cell: Cell, var: str) -> str:
+    """A cell of a repeated row; a grouped one (present.Grouped) spans its group and is left out below."""
+    if not cell.field:
+        return _td(static(cell.text.replace("|merge", "")), cell)
+    expr = f"{var}.{cell.field}"
+    if not cell.grouped:
+        return _td(placeholder(expr), cell)
+    return (f"{{% if {expr}.first is not defined or {expr}.first %}}"
+            + _td(placeholder(expr), cell, f"{{{{ {expr}.span if {expr}.span is defined else 1 }}}}")
+            + "{% endif %}")
+
+
+def emit_html(layout: Layout) -> str:
+    """The Jinja HTML template of ``layout`` for PDF: the DOCX's grid, spans and group merges.
+
+    Static spans become colspan/rowspan; a repeated row is a ``{% for r in LIST %}`` loop; a grouped
+    cell (present.Grouped) gets ``rowspan="{{ r.X.span }}"`` on the first row of its group and is left
+    out on the others; a through-running label (绩效指标) spans its header rows plus ``LIST|length``.
+    The page, fonts and borders come from templates/html/forms.css (parsed once per process).
+    """
+    grid = occupancy(layout)
+    out = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
+           f"<title>{static(layout.title)}</title>", "</head>",
+           f'<body class="{"landscape" if layout.landscape else "portrait"}">',
+           f'<div class="annex">{static(layout.annex)}</div>',
+           f'<h1>{static(layout.title)}</h1>']
+    if layout.subtitle:
+        out.append(f'<div class="subtitle">{static(layout.subtitle)}</div>')
+    out += [_line(left, right) for left, right in layout.top]
+    out.append(f'<table class="form" style="width: {sum(layout.widths):.2f}cm">')
+    out.append("<colgroup>" + "".join(f'<col style="width: {w:.2f}cm">' for w in layout.widths) + "</colgroup>")
+    thead = thead_rows(layout)
+    if thead:
+        out.append("<thead>")
+    for r_i, row in enumerate(layout.rows):
+        if thead and r_i == thead:
+            out.append("</thead><tbody>")
+        repeat = row if isinstance(row, Repeat) else None
+        tds = []
+        for col, slot in enumerate(grid[r_i]):
+            if slot is None:
+                tds.append("<td></td>")
+                continue
+            cell = slot[0]
+            if not starts_here(grid, r_i, col):
+                continue
+            if repeat is not None and cell.through:
+                continue  # covered by the label's rowspan
+            if repeat is not None:
+                tds.append(_loop_cell(cell, repeat.var))
+                continue
+            rowspan = str(cell.rows) if cell.rows > 1 else ""
+            if cell.through:
+                rep = next_repeat(layout, r_i)
+                name = layout.rows[rep].name  # type: ignore[union-attr]
+                rowspan = placeholder(f"{rep - r_i} + {name}|length")
+            tds.append(_td(static(cell.text), cell, rowspan))
+        if repeat is not None:
+            out += [f"{{% for {repeat.var} in {repeat.name} %}}", '<tr class="item">' + "".join(tds) + "</tr>",
+                    "{% endfor %}"]
+        else:
+            out.append("<tr>" + "".join(tds) + "</tr>")
+    if thead:
+        out.append("</tbody>")
+    out.append("</table>")
+    for note in layout.notes:
+        out.append(f'<div class="note">{static(note)}</div>')
+    out += [_line(left, right).replace('class="line"', 'class="line bottom"', 1) for left, right in layout.bottom]
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)
