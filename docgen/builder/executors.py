@@ -91,11 +91,14 @@ def dask_engine(scheduler: str | None, cluster: str | None, fingerprint: dict[st
     then check that every worker runs the same docgen and sees the same templates (``fingerprint``)."""
     count = parse_cluster(cluster) if cluster else 0
     distributed = _distributed()
+    import dask
     closers: list[Callable[[], None]] = []
     try:
         if cluster:
             # the workers use this build's templates (a test's or a benchmark's copy too)
             env = {"DOCGEN_TEMPLATES": str(output.TEMPLATES)}
+            # Dask's statistical profiler samples each worker's stack every 10 ms: measurable CPU on short tasks
+            dask.config.set({"distributed.worker.profile.enabled": False})
             local = distributed.LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
                                              dashboard_address=None, env=env, silence_logs=40)
             closers.append(local.close)
