@@ -10,11 +10,13 @@ sees what is missing or unrecorded and completes it.
 from __future__ import annotations
 
 import json
+import os
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from ..errors import DocgenError
 from ..forms import FORMS, Form
 from ..output import FORMATS
 from ..render.pdf import require_pdf
-from ..templatecheck import SAMPLES
+from ..templatecheck import SAMPLES, display_path
 from .check import check_before_build
 from .durable import PER_FILE, sync_tree
 from .executors import Engine, dask_engine, local_engine, on_worker, worker_fingerprint
@@ -51,6 +53,8 @@ class BuildOptions:
     samples: Path = SAMPLES
     scheduler: str | None = None  # a Dask scheduler's address (tcp://HOST:8786)
     cluster: str | None = None  # "local:N": a Dask LocalCluster of N worker processes on this machine
+    profile_name: str | None = None  # --profile: instead of each folder's docgen.yaml
+    as_of: date | None = None  # --as-of: the latest 监控 on or before this day
 
 
 def clean_temporaries(out: Path) -> int:
@@ -84,10 +88,11 @@ class _Runner:
             if path.exists():
                 path.unlink()
                 self.result.deleted.append(row.path)
+                _remove_empty_folders(path.parent, self.options.out)
         self.manifest.delete_output(row.path)
 
     def record(self, done: Done, forms: list[str], kind: str) -> None:
-        """A finished job: outputs, skips, values, obsolete files; one commit."""
+        """A finished job: outputs, skips, values, summary row, obsolete files (the batch commits)."""
         res, plan = self.result, self.plan
         if done.failures:
             res.fail(done.key, done.failures)
@@ -210,8 +215,9 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
     out = options.out
     version = version_key()
     check_before_build(forms, options.formats, out, version, options.samples, options.force)
-    sources = scan(options.source)
-    if not sources:  # an empty or unmounted folder must not wipe the outputs
+    # an empty or unmounted folder must not wipe the outputs
+    sources = scan(options.source, options.profile_name, options.as_of)
+    if not sources:
         raise BuildRefused(
             f"{options.source}: 没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx），未生成也未删除任何文件")
     _check_same_source(options)
@@ -284,11 +290,39 @@ def _names(engine: Callable[[], Engine], manifest: Manifest, sources: list[Sourc
 def _forget(runner: _Runner, plan: Plan) -> None:
     for row in plan.obsolete:
         runner.delete(row)
+    for row, path in plan.moves:
+        _move(runner, row, path)
     for row in plan.refresh:
         runner.manifest.put_output(row)
     for key in plan.forgotten:
         runner.manifest.forget_source(key)
     runner.manifest.commit()
+
+
+def _move(runner: _Runner, row: OutputRow, path: str) -> None:
+    """Rename an intact output to its new name (a new layout, a renamed project): nothing is rebuilt for it."""
+    out = runner.options.out
+    target = out / path
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(out / row.path, target)
+    except OSError as exc:
+        runner.result.fail(row.source, [f"{display_path(out / row.path)}: 无法移动到 {path}：{exc.strerror or exc}"])
+        return
+    runner.manifest.delete_output(row.path)
+    runner.manifest.put_output(replace(row, path=path))
+    runner.result.moved += 1
+    _remove_empty_folders((out / row.path).parent, out)
+
+
+def _remove_empty_folders(folder: Path, out: Path) -> None:
+    """The project (and 主管部门) folders a deletion or a move left empty, up to OUT."""
+    try:
+        while folder != out and out in folder.parents and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    except OSError:
+        pass  # a folder someone still uses is left as it is
 
 
 def _run_jobs(runner: _Runner, engine: Engine, progress: Callable[[int], Callable[[], None]] | None) -> None:
