@@ -433,9 +433,14 @@ class FormsParam(click.ParamType):
                    "默认 all：Word、Excel，装有 PDF 组件时也生成 PDF。")
 @click.option("--as-of", "as_of", type=DateParam(), default=None, help="使用截止日期不晚于该日的最近一次监控数据。")
 @profile_option
+@click.option("--scheduler", default=None, metavar="tcp://主机:8786",
+              help="交给已运行的 Dask 集群生成（需要 docgen[cluster]；各节点须能以同一路径访问项目目录和输出目录）。")
+@click.option("--cluster", default=None, metavar="local:N",
+              help="在本机启动 N 个 Dask 工作进程生成（需要 docgen[cluster]）。")
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, forms: tuple[list[Form], ...],
-          fmt: tuple[str, ...], as_of: date | None, profile_name: str | None) -> None:
+          fmt: tuple[str, ...], as_of: date | None, profile_name: str | None, scheduler: str | None,
+          cluster: str | None) -> None:
     """批量生成：目录中每个项目的每张适用表单和报告，以及汇总表（表4 按主管部门及全部项目、监控覆盖情况表）。
 
     报告（监控报告、跟踪结果报告、自评报告）只有 Word 和 PDF 格式。
@@ -453,7 +458,18 @@ def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, form
         raise click.UsageError("请用 -o 指定输出目录，例如 docgen build 项目目录 -o 输出目录")
     if jobs is not None and jobs < 1:
         raise click.BadParameter("进程数至少为 1", param_hint="--jobs")
-    from .builder.run import job_count
+    if scheduler and cluster:
+        raise click.UsageError("--scheduler 和 --cluster 只能用一个")
+    if (scheduler or cluster) and jobs is not None:
+        raise click.UsageError("--jobs 只用于本机进程池；用 Dask 时进程数由集群决定（--cluster local:N）")
+    if cluster:
+        from .builder.executors import ClusterError, parse_cluster
+
+        try:
+            parse_cluster(cluster)
+        except ClusterError as exc:
+            raise click.BadParameter(str(exc).split(": ", 1)[-1], param_hint="--cluster") from None
+    from .builder.executors import job_count
 
     if jobs is not None and job_count(jobs) < jobs:
         click.echo(f"提示：--jobs {jobs} 超过本机可用的上限，按 {job_count(jobs)} 个进程生成。", err=True)
@@ -463,7 +479,8 @@ def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, form
         _tell_if_no_pdf()
     # all = Word and Excel, and PDF when the PDF extra (WeasyPrint) is installed
     formats = available_formats() if not fmt or "all" in fmt else tuple(f for f in ALL_FORMATS if f in fmt)
-    options = BuildOptions(source, outdir, jobs, force, chosen, formats, profile_name=profile_name, as_of=as_of)
+    options = BuildOptions(source, outdir, jobs, force, chosen, formats, profile_name=profile_name, as_of=as_of,
+                           scheduler=scheduler, cluster=cluster)
     console = _console()
     try:
         with _ProgressBar(console) as progress:

@@ -3,7 +3,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/scripts/system-packages.sh"
-source "$ROOT/scripts/setup.sh" test,pdf,web
+source "$ROOT/scripts/setup.sh" test,pdf,web,cluster
 cd "$ROOT"
 ruff check docgen tests bench tools
 python -m pytest tests -p no:cacheprovider -n auto

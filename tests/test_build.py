@@ -273,10 +273,10 @@ def test_a_file_that_cannot_be_written_fails_alone(src: Path, tmp_path: Path, mo
 
     real = jobs.write_atomic
 
-    def locked(path: Path, data: bytes) -> None:
+    def locked(path: Path, data: bytes, sync: bool = True) -> None:
         if path.name.endswith("项目支出绩效监控情况表.docx") or path.name == "全部项目-绩效监控覆盖情况.docx":
             raise PermissionError(13, "Permission denied")
-        real(path, data)
+        real(path, data, sync)
 
     monkeypatch.setattr(jobs, "write_atomic", locked)
     result = run(src, tmp_path / "out")

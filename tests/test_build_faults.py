@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from docgen.builder import BuildOptions, build, faults, jobs
+from docgen.builder import BuildOptions, build, executors, faults, jobs
 from docgen.builder import run as build_run
 from docgen.builder.manifest import FOLDER, Manifest
 from docgen.cli import cli
@@ -229,7 +229,7 @@ def test_text_longer_than_a_form_prints_is_refused_with_its_line(tmp_path: Path,
 def test_jobs_capped(tmp_path: Path, runner) -> None:
     src, out = tmp_path / "src", tmp_path / "out"
     project(src, EXAMPLE)
-    assert build_run.job_count(100_000) == min(4 * (os.cpu_count() or 1), build_run.MAX_JOBS)
+    assert executors.job_count(100_000) == min(4 * (os.cpu_count() or 1), executors.MAX_JOBS)
     res = runner.invoke(cli, ["build", str(src), "-o", str(out), "--forms", "monitor", "--format", "xlsx",
                               "--jobs", "100000"])
     assert res.exit_code == 0 and "超过本机可用的上限" in res.output, res.output

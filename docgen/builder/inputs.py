@@ -20,7 +20,7 @@ from ..render.pdf import STYLESHEET
 from ..render.report_pdf import STYLESHEET as REPORT_STYLESHEET
 from ..sidefile import side_file_for
 
-SCHEMA = 1  # the manifest's layout; raising it discards old manifests (as Sphinx does with its environment)
+SCHEMA = 2  # the manifest's layout; raising it discards old manifests (as Sphinx does with its environment)
 
 
 def version_key() -> str:

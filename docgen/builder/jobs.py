@@ -1,4 +1,5 @@
-"""What a worker process runs: read a project's name; render one project's stale forms; render the aggregates.
+"""What a worker process runs: read a project's name; render one project's stale forms (and make its summary
+row); render an aggregate from its members' summary rows.
 
 Every function here takes and returns plain picklable data, writes files atomically and never
 raises for bad input or a broken template: a problem becomes a located message in the result.
@@ -16,6 +17,7 @@ from typing import Any
 from .. import __version__, output
 from ..compile import cache as compile_cache
 from ..errors import InputError, Level
+from ..formdata.rows import ProjectRow, pack_row, project_row, unpack_row
 from ..forms import find_form
 from ..output import link_on_path, missing_data, render_bytes
 from ..pipeline import run_file
@@ -23,8 +25,8 @@ from ..profile import Profile
 from ..project import load_project
 from ..render.faults import render_fault
 from ..render.package import write_atomic
-from ..rules.context import ProjectResult
 from ..templatecheck import display_path
+from .durable import PER_FILE
 from .inputs import data_hash, sha256_bytes
 from .manifest import pack_values
 from .values import flatten
@@ -69,6 +71,11 @@ def read_name(key: str, path: Path, display: str) -> Named:
     return Named(key, loaded.project.name, loaded.project.department)
 
 
+def read_names(items: list[tuple[str, Path, str]]) -> list[Named]:
+    """:func:`read_name` for a batch of (key, path, display): one task, not one per project."""
+    return [read_name(*item) for item in items]
+
+
 @dataclass
 class Written:
     key: str  # the source key (a project's, or an aggregate's)
@@ -90,6 +97,7 @@ class Done:
     skipped: dict[str, str] = field(default_factory=dict)
     values: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (source key, form) → packed values
     failures: list[str] = field(default_factory=list)
+    summary: bytes | None = None  # a project's packed summary row (formdata.rows), for the aggregates
 
 
 @dataclass
@@ -150,7 +158,7 @@ def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key
                                  "请删除该链接后重新运行 docgen build")
             continue
         try:
-            write_atomic(target, data)
+            write_atomic(target, data, sync=PER_FILE)  # made durable once per batch (durable.sync_tree)
             stat = target.stat()
         except OSError as exc:  # e.g. the file is open in Word/WPS/Excel (Windows), or read-only
             done.failures.append(f"{display}: {display_path(target)}: {_write_problem(exc)}")
@@ -160,7 +168,8 @@ def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key
 
 
 def run_project(job: ProjectJob, out: Path) -> Done:
-    """Load and compute one project once, then render each of its stale forms."""
+    """Load and compute one project once, make its summary row, then render each of its stale forms
+    (none: only the summary row, for an aggregate whose member has no cached row)."""
     done = Done(job.key)
     try:
         if not job.path.exists():
@@ -175,6 +184,10 @@ def run_project(job: ProjectJob, out: Path) -> Done:
             done.failures = done.failures or [f"{job.display}: 数据有错误，未生成表单"]
             return done
         done.loaded = True
+        try:
+            done.summary = pack_row(project_row(outcome.result))
+        except Exception as exc:
+            done.failures.append(f"{job.display}: 计算汇总行失败：{type(exc).__name__}: {exc}")
         for render in job.renders:
             form = find_form(render.form)
             assert form is not None
@@ -215,40 +228,27 @@ class AggregateRender:
 
 
 @dataclass
-class AggregateJob:
-    members: list[tuple[str, Path, str, Profile]]  # (key, path, display, profile) of every member needed
-    renders: list[AggregateRender]
+class AggregateTask:
+    """One aggregate to render, with the packed summary rows of its members that could be read."""
+
+    item: AggregateRender
+    rows: list[bytes]
 
 
-def run_aggregates(job: AggregateJob, out: Path) -> Done:
-    """Load every member once, then build each stale aggregate over the members that loaded."""
+def run_aggregate(task: AggregateTask, out: Path) -> Done:
+    """Build one stale aggregate: a reduce over its members' summary rows (no project is loaded)."""
     done = Done("汇总")
-    results: dict[str, ProjectResult] = {}
-    for key, path, display, profile in job.members:
-        try:
-            outcome = run_file(path, display, profile=profile)
-        except (Exception, MemoryError):  # reported by the project's own job
-            continue
-        if outcome.ok and outcome.result is not None:
-            results[key] = outcome.result
-    displays = {key: display for key, _, display, _ in job.members}
-    for item in job.renders:
-        members = [results[k] for k in item.members if k in results]
-        name = item.scope or "全部项目"
-        lost = [displays[k] for k in item.members if k not in results]
-        if lost:  # read at planning, unreadable now (changed or deleted meanwhile): keep the last aggregate
-            done.failures.append(f"{name}: {'、'.join(lost)} 在生成过程中无法读取，“{item.form}”汇总表保持上次的内容；"
-                                 "请重新运行 docgen build")
-            continue
-        try:
-            _aggregate(item, members, name, out, done)
-        except (Exception, MemoryError) as exc:  # this aggregate fails, the others go on
-            done.failures.append(unexpected(name, exc))
+    item = task.item
+    name = item.scope or "全部项目"
+    try:
+        _aggregate(item, [unpack_row(r) for r in task.rows], name, out, done)
+    except (Exception, MemoryError) as exc:  # this aggregate fails, the others go on
+        done.failures.append(unexpected(name, exc))
     done.loaded = True
     return done
 
 
-def _aggregate(item: AggregateRender, members: list[ProjectResult], name: str, out: Path, done: Done) -> None:
+def _aggregate(item: AggregateRender, members: list[ProjectRow], name: str, out: Path, done: Done) -> None:
     """Build one aggregate form over the members that loaded."""
     if not members:
         done.failures.append(f"{name}: 没有可用的项目数据，未生成“{item.form}”")

@@ -3,9 +3,11 @@
 Tables: ``outputs`` (one row per file written: its inputs' hashes, its own hash, size and mtime),
 ``skips`` (a form a project could not fill, with the reason, so a no-op build need not load it),
 ``sources`` (a project's name and 主管部门 for the data hash they were read from), ``vals`` (the
-filled values of each (source, form), for the what-changed report), ``checks`` (templates that
-passed ``templates check``). A row is written only after its file is in place; WAL mode with
-``synchronous=NORMAL`` survives ``kill -9`` (not a power cut, which only costs a rebuild).
+filled values of each (source, form), for the what-changed report), ``summaries`` (each project's
+summary row for the aggregates, by the data and profile hash it was computed from), ``checks`` (templates
+that passed ``templates check``). A row is written only after its file is in place and flushed to disk
+(:mod:`.durable`); WAL mode with ``synchronous=NORMAL`` survives ``kill -9``; a power cut may lose the last
+commits (never a file they record), which only costs a rebuild of those files.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ CREATE TABLE sources(source TEXT PRIMARY KEY, data_hash TEXT NOT NULL, version T
     name TEXT NOT NULL, department TEXT NOT NULL);
 CREATE TABLE vals(source TEXT NOT NULL, form TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY(source, form));
 CREATE TABLE checks(template TEXT PRIMARY KEY, key TEXT NOT NULL);
+CREATE TABLE summaries(source TEXT PRIMARY KEY, data_hash TEXT NOT NULL, profile_hash TEXT NOT NULL,
+    version TEXT NOT NULL, row BLOB NOT NULL);
 """
 
 
@@ -141,6 +145,20 @@ class Manifest:
         rows = self.db.execute("SELECT source, data_hash, version, name, department FROM sources")
         return {r[0]: SourceRow(*r[1:]) for r in rows}
 
+    def summary_keys(self) -> dict[str, tuple[str, str, str]]:
+        """Each cached summary row's (data hash, profile hash, version), by source."""
+        rows = self.db.execute("SELECT source, data_hash, profile_hash, version FROM summaries")
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def summary_rows(self, sources: list[str]) -> dict[str, bytes]:
+        """The packed summary rows of ``sources`` (those that have one)."""
+        out: dict[str, bytes] = {}
+        for start in range(0, len(sources), 500):
+            part = sources[start:start + 500]
+            marks = ", ".join("?" for _ in part)
+            out.update(self.db.execute(f"SELECT source, row FROM summaries WHERE source IN ({marks})", part))
+        return out
+
     def checks(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT template, key FROM checks").fetchall())
 
@@ -168,7 +186,7 @@ class Manifest:
 
     def forget_source(self, source: str) -> None:
         """A deleted project: its name, skips and values (its outputs are deleted one by one)."""
-        for table in ("sources", "skips", "vals"):
+        for table in ("sources", "skips", "vals", "summaries"):
             self.db.execute(f"DELETE FROM {table} WHERE source=?", (source,))
 
     def put_values(self, source: str, form: str, values: bytes) -> None:
@@ -176,6 +194,10 @@ class Manifest:
 
     def delete_values(self, source: str, form: str) -> None:
         self.db.execute("DELETE FROM vals WHERE source=? AND form=?", (source, form))
+
+    def put_summary(self, source: str, data_hash: str, profile_hash: str, version: str, row: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?)",
+                        (source, data_hash, profile_hash, version, row))
 
     def put_check(self, template: str, key: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO checks VALUES (?, ?)", (template, key))

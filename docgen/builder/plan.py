@@ -4,7 +4,9 @@ An output is stale when any input hash differs from the one it was built from (d
 profile, docgen version), when its file is missing or no longer has the hash it was written with,
 when its planned path changed, or with ``--force``. A form a project could not fill is remembered
 as skipped for the data it was skipped for. An aggregate's data hash is the hash of its members'
-(source, data hash) pairs, so adding, removing or editing a member makes it stale.
+(source, data hash) pairs, so adding, removing or editing a member makes it stale. An aggregate is rendered
+after its members, from their summary rows: a member whose row is neither cached (for its data, profile and
+version) nor made by its own job this time gets a row-only job.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from ..forms import Form
 from ..output import WHOLE, distinct_names, form_formats, safe_name
 from .inputs import Source, sha256_bytes, sha256_file
-from .jobs import AggregateJob, AggregateRender, ProjectJob, Render, provenance
+from .jobs import AggregateRender, ProjectJob, Render, provenance
 from .manifest import FOLDER, OutputRow, SkipRow
 
 FORCED, VERSION, PROFILE, DATA, TEMPLATE = "强制", "版本变化", "配置变化", "数据变化", "模板变化"
@@ -45,12 +47,13 @@ class Inputs:
     rows: list[OutputRow]
     skips: dict[tuple[str, str], SkipRow]
     known: set[str]  # source keys the manifest knows of (names, skips, values)
+    summaries: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # cached summary rows' hashes
 
 
 @dataclass
 class Plan:
-    jobs: list[ProjectJob] = field(default_factory=list)
-    aggregate: AggregateJob | None = None
+    jobs: list[ProjectJob] = field(default_factory=list)  # row-only jobs (no renders) come last
+    aggregates: list[AggregateRender] = field(default_factory=list)  # rendered after every job
     reasons: dict[str, str] = field(default_factory=dict)  # planned path → why it is rebuilt
     hashes: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # planned path → data, template, profile
     owner: dict[str, str] = field(default_factory=dict)  # every path this build produces or keeps → source key
@@ -246,7 +249,10 @@ def _plan_aggregates(inp: Inputs, plan: Plan, by_key: dict[tuple[str, str, str],
                                                _render(inp, form, fmts, stem, name, hashes)))
     plan.obsolete += [r for r in inp.rows if r.kind == "aggregate" and r.form in forms and r.fmt in inp.formats
                       and r.path not in plan.owner]
-    if renders:
-        needed = {k for item in renders for k in item.members}
-        members_spec = [(s.key, s.path, s.display, s.profile) for s in inp.sources if s.key in needed]
-        plan.aggregate = AggregateJob(members_spec, renders)  # type: ignore[arg-type]
+    plan.aggregates = renders
+    needed = {k for item in renders for k in item.members}
+    planned = {job.key for job in plan.jobs}
+    for s in inp.sources:
+        if s.key in needed and s.key not in planned and s.profile is not None and (
+                inp.summaries.get(s.key) != (s.data_hash, s.profile_hash, inp.version) or inp.force):
+            plan.jobs.append(ProjectJob(s.key, s.path, s.display, s.data_hash, s.profile, []))

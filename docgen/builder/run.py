@@ -1,22 +1,25 @@
-"""Run a build: check templates, scan, plan, delete what is obsolete, render in a process pool, record.
+"""Run a build: check templates, scan, plan, delete what is obsolete, render the projects (in a process pool or
+on a Dask cluster: :mod:`.executors`), then the aggregates from the projects' summary rows, record.
 
-The main process alone writes the manifest, one commit per finished job, and only for files a
-worker has already put in place (atomically); so a build killed at any moment leaves no partial
-file, and the next build sees what is missing or unrecorded and completes it.
+The main process alone writes the manifest, and only for files a worker has already put in place
+(atomically) and that have been flushed to disk (:mod:`.durable`, once per batch of finished jobs, about a
+second); so a build killed at any moment, or a power cut, leaves no partial file recorded, and the next build
+sees what is missing or unrecorded and completes it.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import sqlite3
+import time
 import zlib
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .. import output
 from ..compile import cache as compile_cache
@@ -26,9 +29,11 @@ from ..output import FORMATS, link_on_path
 from ..render.pdf import require_pdf
 from ..templatecheck import SAMPLES, display_path
 from .check import check_before_build
+from .durable import PER_FILE, sync_tree
+from .executors import Engine, dask_engine, local_engine, on_worker, worker_fingerprint
 from .faults import BuildFault, BuildLock, explain, os_problem
-from .inputs import Source, lost_projects, scan, template_hashes, version_key
-from .jobs import AggregateJob, Done, Named, ProjectJob, init_worker, read_name, run_aggregates, run_project
+from .inputs import Source, lost_projects, scan, sha256_bytes, template_hashes, version_key
+from .jobs import AggregateRender, AggregateTask, Done, Named, read_names, run_aggregate, run_project
 from .manifest import FOLDER, Manifest, OutputRow, SkipRow, SourceRow
 from .plan import AGGREGATES, CHANGES, NEW, Inputs, Plan, make_plan
 from .report import write_changes
@@ -36,6 +41,7 @@ from .result import BuildResult
 from .values import diff
 
 TEMP_PREFIX = ".tmp-"  # write_atomic's temporary files
+SMALL = 8  # this many jobs or fewer run in this process: starting workers (each compiling templates) costs more
 
 
 @dataclass
@@ -47,6 +53,8 @@ class BuildOptions:
     forms: list[Form] | None = None  # default: every renderable form (tabular forms and reports)
     formats: tuple[str, ...] = FORMATS
     samples: Path = SAMPLES
+    scheduler: str | None = None  # a Dask scheduler's address (tcp://HOST:8786)
+    cluster: str | None = None  # "local:N": a Dask LocalCluster of N worker processes on this machine
     profile_name: str | None = None  # --profile: instead of each folder's docgen.yaml
     as_of: date | None = None  # --as-of: the latest 监控 on or before this day
 
@@ -89,7 +97,7 @@ class _Runner:
         self.manifest.delete_output(row.path)
 
     def record(self, done: Done, forms: list[str], kind: str) -> None:
-        """A finished job: outputs, skips, values, obsolete files; one commit."""
+        """A finished job: outputs, skips, values, summary row, obsolete files (the batch commits)."""
         res, plan = self.result, self.plan
         if done.failures:
             res.fail(done.key, done.failures)
@@ -122,26 +130,64 @@ class _Runner:
                 new = written.get((row.source, row.form, row.fmt))
                 if row.form in done.skipped or (new is not None and new != row.path):
                     self.delete(row)
-        self.manifest.commit()
+            if done.summary is not None:
+                self.manifest.put_summary(done.key, src.data_hash, src.profile_hash, self.inp.version, done.summary)
+
+    def summary_rows(self, item: AggregateRender, valid: set[str]) -> list[bytes]:
+        """The packed summary rows of an aggregate's members that are up to date, in member order."""
+        rows = self.manifest.summary_rows([k for k in item.members if k in valid])
+        return [rows[k] for k in item.members if k in rows]
+
+    def valid_summaries(self) -> set[str]:
+        """The sources whose cached summary row was made from their present data, profile and version."""
+        want = {k: (s.data_hash, s.profile_hash, self.inp.version) for k, s in self.sources.items()}
+        return {k for k, hashes in self.manifest.summary_keys().items() if want.get(k) == hashes}
 
 
-def _pool(options: BuildOptions) -> Executor | None:
-    workers = job_count(options.jobs)
-    if workers <= 1:
-        return None
-    setup = (str(output.TEMPLATES), os.getpid(), str(compile_cache.folder()))
-    # PDF workers are spawned: a forked child must not share this process's pango/fontconfig state
-    context = multiprocessing.get_context("spawn") if "pdf" in options.formats else None
-    return ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=setup, mp_context=context)
+class _Batch:
+    """Finished jobs wait here for at most a second; then their files are flushed to disk once (not one sync
+    per file) and only then recorded in the manifest, in one commit."""
+
+    SECONDS = 1.0
+
+    def __init__(self, runner: _Runner, flush_files: bool):
+        self.runner, self.flush_files = runner, flush_files
+        self.pending: list[tuple[Done, list[str], str]] = []
+        self.since = time.monotonic()
+
+    def add(self, done: Done, forms: list[str], kind: str) -> None:
+        self.pending.append((done, forms, kind))
+        if time.monotonic() - self.since >= self.SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        self.since = time.monotonic()
+        if not pending:
+            return
+        if self.flush_files and any(done.written for done, _, _ in pending):
+            sync_tree(self.runner.options.out)
+        for done, forms, kind in pending:
+            self.runner.record(done, forms, kind)
+        self.runner.manifest.commit()
 
 
-def _read_names(pool: Executor | None, sources: list[Source]) -> Iterator[Named]:
+def _engine(options: BuildOptions, forms: list[Form]) -> Engine:
+    """The local process pool, or the Dask cluster (checked: same docgen, same templates on every worker)."""
+    if options.scheduler or options.cluster:
+        keys = [(form_id, fmt) for form_id, fmt in template_hashes(forms, options.formats)]
+        return dask_engine(options.scheduler, options.cluster, worker_fingerprint(keys))
+    return local_engine(options.jobs, options.formats)
+
+
+def _read_names(engine: Engine, sources: list[Source]) -> Iterator[Named]:
     args = [(s.key, s.path, s.display) for s in sources]
-    if pool is None or len(args) < 8:
-        yield from (read_name(*a) for a in args)
+    if engine.executor is None:
+        yield from read_names(args)
         return
-    chunk = max(1, len(args) // 32)
-    yield from pool.map(read_name, *zip(*args, strict=True), chunksize=chunk)
+    size = max(1, min(64, len(args) // (engine.workers * 4)))
+    for named in engine.executor.map(read_names, [args[i:i + size] for i in range(0, len(args), size)]):
+        yield from named
 
 
 class BuildRefused(DocgenError):
@@ -165,15 +211,6 @@ def _check_same_source(options: BuildOptions) -> None:
         )
 
 
-MAX_JOBS = 61  # more worker processes only cost memory (and Windows allows no more than 61)
-
-
-def job_count(requested: int | None) -> int:
-    """Worker processes: as asked, within 1 … min(4 × CPU cores, 61); default one per core."""
-    cpus = os.cpu_count() or 1
-    return max(1, min(requested or cpus, 4 * cpus, MAX_JOBS))
-
-
 def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] | None = None) -> BuildResult:
     """Run one build. ``progress(total)`` returns a function called once per finished job.
 
@@ -188,14 +225,15 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
         forms = _selected(options)
         check_before_build(forms, options.formats, out, version_key(), options.samples, options.force)
         # an empty or unmounted folder must not wipe the outputs
-        if not scan(options.source, options.profile_name, options.as_of):
+        sources = scan(options.source, options.profile_name, options.as_of)
+        if not sources:
             raise BuildRefused(
                 f"{options.source}: 没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx），未生成也未删除任何文件")
         _check_same_source(options)
         _refuse_links(out)
         out.mkdir(parents=True, exist_ok=True)
         with BuildLock(out):
-            result = _build(options, forms, progress)
+            result = _build(options, forms, sources, progress)
             _write_changes(result, out)
         return result
     except (OSError, sqlite3.Error, MemoryError) as exc:
@@ -219,27 +257,32 @@ def _write_changes(result: BuildResult, out: Path) -> None:
         result.fail(CHANGES, [f"{out / CHANGES}: 变化报告未写入：{os_problem(exc)}"])
 
 
-def _build(options: BuildOptions, forms: list[Form], progress: Callable[[int], Callable[[], None]] | None
-           ) -> BuildResult:
+def _build(options: BuildOptions, forms: list[Form], sources: list[Source],
+           progress: Callable[[int], Callable[[], None]] | None) -> BuildResult:
     out = options.out
     version = version_key()
     result = BuildResult(cleaned=clean_temporaries(out))
     manifest = Manifest(out)
-    pool: Executor | None = None
+    engines: list[Engine] = []
     interrupted = True
+
+    def engine() -> Engine:  # started when first needed (a no-op build starts none)
+        if not engines:
+            engines.append(_engine(options, forms))
+        return engines[0]
+
     compile_cache.set_folder(out / FOLDER / "templates")  # XLSX/HTML compiled from the DOCX, by its hash
     try:
-        sources = scan(options.source, options.profile_name, options.as_of)
         result.sources = len(sources)
         manifest.set_meta("source", str(options.source.resolve()))
         known = manifest.sources()
         were = set(known) | {r.source for r in manifest.outputs() if r.kind == "project"}
         sources += lost_projects(options.source, were, sources)  # damaged, not deleted: outputs kept
-        names, failed, pool = _names(options, manifest, sources, known, version, result)
+        names, failed = _names(engine, manifest, sources, known, version, result)
         inp = Inputs(out, sources, names, failed,
                      [f for f in forms if not f.aggregate], [f for f in forms if f.aggregate], options.formats,
                      template_hashes(forms, options.formats), version, options.force, manifest.outputs(),
-                     manifest.skips(), set(known))
+                     manifest.skips(), set(known), manifest.summary_keys())
         plan = make_plan(inp)
         result.fresh, result.labels = plan.fresh, plan.labels
         result.skipped += plan.skipped
@@ -248,32 +291,24 @@ def _build(options: BuildOptions, forms: list[Form], progress: Callable[[int], C
             result.fail(AGGREGATES, plan.failures)
         runner = _Runner(options, manifest, inp, plan, result)
         _forget(runner, plan)
-        if plan.jobs or plan.aggregate:
-            pool = pool or _pool(options)
-            _run_jobs(runner, pool, progress)
+        if plan.jobs or plan.aggregates:
+            small = len(plan.jobs) + len(plan.aggregates) <= SMALL and not (options.scheduler or options.cluster)
+            _run_jobs(runner, Engine(None, 1) if small else engine(), progress)
         result.failures.sort()
         interrupted = False
     finally:
-        if pool is not None:
-            _stop(pool, interrupted)
+        for started in engines:
+            started.close(interrupted)
         manifest.close()
         compile_cache.set_folder(None)
     return result
 
 
-def _stop(pool: Executor, interrupted: bool) -> None:
-    """Shut the workers down; after Ctrl-C, SIGTERM or a fault, end them at once (none is left behind)."""
-    if interrupted:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _names(options: BuildOptions, manifest: Manifest, sources: list[Source], known: dict[str, SourceRow],
-           version: str, result: BuildResult) -> tuple[dict[str, tuple[str, str]], set[str], Executor | None]:
+def _names(engine: Callable[[], Engine], manifest: Manifest, sources: list[Source], known: dict[str, SourceRow],
+           version: str, result: BuildResult) -> tuple[dict[str, tuple[str, str]], set[str]]:
     """Each project's (项目名称, 主管部门): from the manifest while its data is unchanged, else read (in the pool).
 
-    Returns the names, the keys that cannot be built (unreadable profile or data) and the pool, if one was started.
+    Returns the names and the keys that cannot be built (unreadable profile or data).
     """
     failed = set()
     for s in sources:
@@ -284,22 +319,15 @@ def _names(options: BuildOptions, manifest: Manifest, sources: list[Source], kno
     names = {k: (r.name, r.department) for k, r in known.items() if k in by_key}
     stale = [s for s in sources if s.profile is not None and (
         s.key not in known or known[s.key].data_hash != s.data_hash or known[s.key].version != version)]
-    pool = _pool(options) if stale else None
-    try:
-        for named in _read_names(pool, stale):
-            if named.errors:
-                failed.add(named.key)
-                result.fail(named.key, named.errors)
-                continue
-            names[named.key] = (named.name, named.department)
-            manifest.put_source(named.key,
-                                SourceRow(by_key[named.key].data_hash, version, named.name, named.department))
-        manifest.commit()
-    except BaseException:  # Ctrl-C, SIGTERM, a fault: the caller has no pool to stop yet
-        if pool is not None:
-            _stop(pool, True)
-        raise
-    return names, failed, pool
+    for named in _read_names(engine() if len(stale) > SMALL else Engine(None, 1), stale):
+        if named.errors:
+            failed.add(named.key)
+            result.fail(named.key, named.errors)
+            continue
+        names[named.key] = (named.name, named.department)
+        manifest.put_source(named.key, SourceRow(by_key[named.key].data_hash, version, named.name, named.department))
+    manifest.commit()
+    return names, failed
 
 
 def _forget(runner: _Runner, plan: Plan) -> None:
@@ -344,36 +372,77 @@ def _remove_empty_folders(folder: Path, out: Path) -> None:
         pass  # a folder someone still uses is left as it is
 
 
-def _run_jobs(runner: _Runner, pool: Executor | None,
-              progress: Callable[[int], Callable[[], None]] | None) -> None:
-    plan, out = runner.plan, runner.options.out
-    total = len(plan.jobs) + (1 if plan.aggregate else 0)
-    tasks: list[tuple[Callable[[], Done] | Future[Done], list[str], str, str]] = []
-    aggregate: AggregateJob | None = plan.aggregate
-    if aggregate is not None:  # first: it loads every member, the longest job
-        forms = sorted({r.form for r in aggregate.renders})
-        tasks.append((_call(pool, run_aggregates, aggregate, out), forms, "aggregate", AGGREGATES))
-    for job in plan.jobs:
-        tasks.append((_call(pool, run_project, job, out), [r.form for r in job.renders], "project", job.display))
-    tick = progress(total) if progress else (lambda: None)
-    if pool is None:
-        for task, forms, kind, _ in tasks:
-            runner.record(task(), forms, kind)  # type: ignore[operator]
+def _run_jobs(runner: _Runner, engine: Engine, progress: Callable[[int], Callable[[], None]] | None) -> None:
+    """The projects' jobs (each also makes the project's summary row), then each aggregate from those rows."""
+    plan = runner.plan
+    tick = progress(len(plan.jobs) + len(plan.aggregates)) if progress else (lambda: None)
+    batch = _Batch(runner, flush_files=not PER_FILE and not engine.remote)
+    try:
+        projects = ((run_project, job, [r.form for r in job.renders], "project", job.display) for job in plan.jobs)
+        _drive(runner, engine, projects, batch, tick)
+        batch.flush()  # the aggregates read the rows just recorded
+        _drive(runner, engine, _aggregate_tasks(runner, tick), batch, tick)
+    finally:
+        batch.flush()
+
+
+Task = tuple[Callable[[Any, Path], Done], Any, list[str], str, str]  # function, job, forms, kind, name
+
+
+def _aggregate_tasks(runner: _Runner, tick: Callable[[], None]) -> Iterator[Task]:
+    """One task per stale aggregate, over its members' summary rows. A member read at planning that has no row
+    now (changed or deleted during the build) keeps the aggregate's last content: never a silent omission."""
+    plan = runner.plan
+    valid = runner.valid_summaries() if plan.aggregates else set()
+    for item in plan.aggregates:
+        rows = runner.summary_rows(item, valid)
+        if len(rows) < len(item.members):
+            lost = [runner.sources[k].display if k in runner.sources else k
+                    for k in item.members if k not in valid]
+            name = item.scope or "全部项目"
+            runner.result.fail(AGGREGATES, [f"{name}: {'、'.join(lost)} 在生成过程中无法读取，“{item.form}”汇总表"
+                                            "保持上次的内容；请重新运行 docgen build"])
+            tick()
+            continue
+        yield run_aggregate, AggregateTask(item, rows), [item.form], "aggregate", AGGREGATES
+
+
+def _drive(runner: _Runner, engine: Engine, tasks: Iterable[Task], batch: _Batch, tick: Callable[[], None]) -> None:
+    """Run ``tasks``, a bounded number at a time (the coordinator never holds every job's result), and hand each
+    result to ``batch`` as it completes."""
+    out = runner.options.out
+    if engine.executor is None:
+        for fn, job, forms, kind, _ in tasks:
+            batch.add(fn(job, out), forms, kind)
             tick()
         return
-    meta = {id(t): (forms, kind, name) for t, forms, kind, name in tasks}
-    for future in as_completed([t for t, *_ in tasks]):  # type: ignore[misc]
-        forms, kind, name = meta[id(future)]
-        try:
-            done = future.result()
-        except Exception as exc:  # the worker died (out of memory, killed): report it, go on
-            done = Done(name, failures=[f"{name}: 生成进程意外退出（{type(exc).__name__}: {exc}），本项未生成"])
-        runner.record(done, forms, kind)
-        tick()
+    executor = engine.executor
+    remote = engine.name != "local"
+    templates = sha256_bytes(json.dumps(sorted(runner.inp.templates.items())).encode()) if remote else ""
+    window = max(16, engine.workers * 4)
+    pending: dict[Future[Done], tuple[list[str], str, str]] = {}
+    queue = iter(tasks)
 
+    def fill() -> None:
+        for fn, job, forms, kind, name in queue:
+            if remote:
+                future = executor.submit(on_worker, fn, job, out, templates, engine.remote,
+                                         str(compile_cache.folder()))
+            else:
+                future = executor.submit(fn, job, out)
+            pending[future] = (forms, kind, name)
+            if len(pending) >= window:
+                return
 
-def _call(pool: Executor | None, fn: Callable[[ProjectJob | AggregateJob, Path], Done],
-          job: ProjectJob | AggregateJob, out: Path) -> Callable[[], Done] | Future[Done]:
-    if pool is None:
-        return lambda: fn(job, out)
-    return pool.submit(fn, job, out)
+    fill()
+    while pending:
+        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            forms, kind, name = pending.pop(future)
+            try:
+                done = future.result()
+            except Exception as exc:  # the worker died (out of memory, killed) too often: report it, go on
+                done = Done(name, failures=[f"{name}: 生成进程意外退出（{type(exc).__name__}: {exc}），本项未生成"])
+            batch.add(done, forms, kind)
+            tick()
+        fill()

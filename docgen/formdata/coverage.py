@@ -7,7 +7,8 @@ from typing import Any
 
 from ..present import num_money, num_pct
 from ..rules.context import ProjectResult
-from ..rules.scope import CoverageRow, coverage
+from ..rules.scope import CoverageRow, coverage_of
+from .rows import ProjectRow, as_rows
 
 TITLE = "绩效监控覆盖情况表"
 
@@ -27,11 +28,13 @@ def _row(no: str, row: CoverageRow) -> dict[str, Any]:
     }
 
 
-def build(results: list[ProjectResult], scope: str = "") -> dict[str, Any]:
-    cov = coverage(r.project for r in results)
+def build(results: list[ProjectResult] | list[ProjectRow], scope: str = "") -> dict[str, Any]:
+    """``results``: every project of the set (results or their summary rows)."""
+    results = as_rows(results)
+    cov = coverage_of((r.department, r.unit, r.amount, r.monitored) for r in results)
     rows = [_row(str(i), row) for i, row in enumerate(cov.rows, start=1)]
     rows.append(_row("", cov.total))
-    years = Counter(r.project.year for r in results)
+    years = Counter(r.year for r in results)
     year = years.most_common(1)[0][0] if years else ""
     t = cov.total
     return {

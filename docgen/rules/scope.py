@@ -36,12 +36,14 @@ class CoverageRow:
         return ratio(self.monitored_projects, self.projects)
 
     def add(self, project: Project) -> None:
-        amount = project.funds.initial.total
-        self.units.add(project.unit)
+        self.add_entry(project.unit, project.funds.initial.total, bool(project.snapshots))
+
+    def add_entry(self, unit: str, amount: Decimal, monitored: bool) -> None:
+        self.units.add(unit)
         self.projects += 1
         self.amount += amount
-        if project.snapshots:
-            self.monitored_units.add(project.unit)
+        if monitored:
+            self.monitored_units.add(unit)
             self.monitored_projects += 1
             self.monitored_amount += amount
 
@@ -53,9 +55,14 @@ class Coverage:
 
 
 def coverage(projects: Iterable[Project]) -> Coverage:
+    return coverage_of((p.department, p.unit, p.funds.initial.total, bool(p.snapshots)) for p in projects)
+
+
+def coverage_of(entries: Iterable[tuple[str, str, Decimal, bool]]) -> Coverage:
+    """Coverage over (主管部门, 实施单位, 金额, 已监控) entries: a reduce that needs no project loaded."""
     rows: dict[str, CoverageRow] = {}
     total = CoverageRow("合计")
-    for project in projects:
-        rows.setdefault(project.department, CoverageRow(project.department)).add(project)
-        total.add(project)
+    for department, unit, amount, monitored in entries:
+        rows.setdefault(department, CoverageRow(department)).add_entry(unit, amount, monitored)
+        total.add_entry(unit, amount, monitored)
     return Coverage(tuple(rows.values()), total)
