@@ -41,7 +41,7 @@ def forms() -> list[Form]:
     chosen = []
     for form_id in ("monitor", "monitor-report"):
         form = find_form(form_id)
-        if form is not None and form.renderable and (ROOT / "templates" / "html" / f"{form_id}.html").is_file():
+        if form is not None and form.renderable and (ROOT / "templates" / "docx" / f"{form_id}.docx").is_file():
             chosen.append(form)
         else:
             print(f"（跳过 {form_id}：尚无模板或数据构建）")
