@@ -112,9 +112,10 @@ def main() -> None:
         touch_template(templates / "docx" / "monitor.docx")
         took, count, _ = run(src, out, jobs, env)
         files = rebuilt(out)
-        only = all(f.endswith(f"-{MONITOR}.docx") for f in files) and len(files) == monitors
+        # the Word file is the source of the form's Excel template too: its DOCX and XLSX are rebuilt, nothing else
+        only = all(f.endswith((f"-{MONITOR}.docx", f"-{MONITOR}.xlsx")) for f in files) and len(files) == 2 * monitors
         print(f"改动 monitor.docx 后重建   {took:6.2f} s   生成 {count} 份"
-              f"（{'恰好是全部 ' + str(monitors) + ' 份附件1 Word' if only else '与预期不符'}）")
+              f"（{'恰好是全部 ' + str(monitors) + ' 份附件1 Word 和 Excel' if only else '与预期不符'}）")
 
         edited = src / "p0007.yaml"
         text = edited.read_text(encoding="utf-8")
