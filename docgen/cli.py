@@ -56,7 +56,7 @@ def _echo_diagnostics(outcome: Outcome, err: bool = False) -> None:
 
 
 profile_option = click.option(
-    "--profile", "profile_name", type=click.Choice(builtin_profiles()), default=None,
+    "-p", "--profile", "profile_name", type=click.Choice(builtin_profiles()), default=None,
     help="使用指定的配置方案（默认读取项目目录中的 docgen.yaml，没有则为 national）。",
 )
 
@@ -67,8 +67,9 @@ profile_option = click.option(
 def cli() -> None:
     """docgen：预算绩效管理表单与报告生成工具。
 
-    一个项目一个 YAML 数据文件；docgen 校验数据、计算执行率、时序进度、偏差率、预警、得分、等级等字段，
-    并生成官方格式的 Word / Excel / PDF 表单与报告。
+    一个项目一个数据文件（YAML，或 Excel 填报工作簿）。
+
+    docgen 校验数据，计算执行率、时序进度、偏差率、预警、得分、等级等字段，生成官方格式的表单与报告。
     """
 
 
@@ -81,7 +82,8 @@ def cli() -> None:
 def check(paths: tuple[Path, ...], profile_name: str | None, strict: bool, errors_only: bool) -> None:
     """校验项目数据文件（目录则校验其下全部 .yaml/.yml 和 docgen 填报工作簿 .xlsx）。
 
-    每个问题一行：文件:行号: 字段路径: 说明。全部有效时退出码为 0，有任何错误时为 1；
+    每个问题一行：文件:行号: 字段路径: 说明。全部有效时退出码为 0，有任何错误时为 1。
+
     警告（如金额可能按元填写、百分比写成了小数）不影响退出码，加 --strict 时也算失败。
     """
     from .pipeline import IGNORE_MARKER, project_files, run_file, skipped_dirs, skipped_files
@@ -121,19 +123,27 @@ def check(paths: tuple[Path, ...], profile_name: str | None, strict: bool, error
 
 
 @cli.command(**COMMAND)
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="文件")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="文件…")
 @click.option("--as-of", "as_of", type=DateParam(), default=None,
               help="只计算截止日期不晚于该日（如 2024-06-30）的监控数据。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出全部计算字段（供脚本使用）。")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="把每个项目的 JSON 计算结果写入这个目录（文件名为“项目文件名.json”；可给出多个文件或目录）。")
 @profile_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
-def compute(file: Path, as_of: date | None, as_json: bool, profile_name: str | None) -> None:
+def compute(paths: tuple[Path, ...], as_of: date | None, as_json: bool, outdir: Path | None,
+            profile_name: str | None) -> None:
     """计算一个项目的全部字段：执行率、时序进度、预警、完成率、偏差率、得分、等级、审核结论等。"""
     import json
 
     from .pipeline import run_file
     from .present import result_json
 
+    if outdir is not None:
+        sys.exit(_compute_to_folder(paths, outdir, as_of, profile_name))
+    if len(paths) > 1 or paths[0].is_dir():
+        raise click.UsageError("一次只能计算一个项目文件；多个文件或目录请用 -o 指定 JSON 结果的输出目录")
+    file = paths[0]
     outcome = run_file(file, str(file), as_of=as_of, profile_name=profile_name)
     _echo_diagnostics(outcome, err=True)
     if not outcome.ok or outcome.result is None:
@@ -146,6 +156,34 @@ def compute(file: Path, as_of: date | None, as_json: bool, profile_name: str | N
         click.echo(json.dumps(result_json(outcome.result), ensure_ascii=False, indent=2))
     else:
         _print_tables(outcome)
+
+
+def _compute_to_folder(paths: tuple[Path, ...], outdir: Path, as_of: date | None, profile_name: str | None) -> int:
+    """Every project's JSON results in one process, one ``<name>.json`` each (written atomically)."""
+    import json
+
+    from .pipeline import project_files, run_file
+    from .present import result_json
+    from .render.package import write_atomic
+
+    failed = written = 0
+    taken: set[str] = set()
+    for path, display in project_files(paths):
+        outcome = run_file(path, display, as_of=as_of, profile_name=profile_name)
+        if not outcome.ok or outcome.result is None:
+            failed += 1
+            for d in outcome.diagnostics:
+                if d.level is Level.ERROR:
+                    click.echo(str(d), err=True)
+            click.echo(f"{display}: 数据有错误，未输出计算结果。", err=True)
+            continue
+        name = path.stem if path.stem not in taken else f"{path.parent.name}-{path.stem}"
+        taken.add(name)
+        text = json.dumps(result_json(outcome.result), ensure_ascii=False, indent=2) + "\n"
+        write_atomic(outdir / f"{name}.json", text.encode("utf-8"))
+        written += 1
+    click.echo(f"已写入 {written} 个项目的计算结果到 {outdir}" + (f"；{failed} 个文件有错误" if failed else "") + "。")
+    return 1 if failed else 0
 
 
 def _print_tables(outcome: Outcome) -> None:
@@ -205,6 +243,23 @@ def _print_tables(outcome: Outcome) -> None:
         con.print(f"事前评估：总分 {r.pre_assessment.total}，结论：{r.pre_assessment.conclusion}")
 
 
+def _no_such_form(value: str) -> str:
+    """Unknown --form: the nearest id, or for Chinese input the nearest Chinese titles."""
+    import difflib
+
+    ids = "、".join(f.id for f in FORMS)
+    if any(ord(c) > 0x2E7F for c in value):
+        titles = {f.short_title: f for f in FORMS}
+        near = difflib.get_close_matches(value, list(titles), n=3, cutoff=0.3)
+        near += [t for t in titles if t not in near and (value in t or t in value)][: 3 - len(near)]
+        if near:
+            return f"没有“{value}”这个表单；是否是：{'、'.join(near)}？（docgen forms 列出全部表单）"
+        return f"没有“{value}”这个表单（中文名称见 docgen forms，如：{'、'.join(list(titles)[:4])}）"
+    near = difflib.get_close_matches(value, [f.id for f in FORMS], n=1, cutoff=0.5)
+    tip = f"，是否应为“{near[0]}”？" if near else ""
+    return f"没有“{value}”这个表单{tip}（可用编号：{ids}；也可以用中文名称）"
+
+
 class FormParam(click.ParamType):
     name = "表单"
 
@@ -213,8 +268,7 @@ class FormParam(click.ParamType):
             return value
         form = find_form(str(value))
         if form is None:
-            ids = "、".join(f.id for f in FORMS)
-            self.fail(f"没有“{value}”这个表单（可用编号：{ids}；也可以用中文名称）", param, ctx)
+            self.fail(_no_such_form(str(value)), param, ctx)
         if not form.renderable:
             self.fail(f"表单“{form.id}”（{form.short_title}）尚未提供模板", param, ctx)
         return form
@@ -248,6 +302,8 @@ def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, p
     from .pipeline import project_files, run_file
     from .render.pdf import require_pdf
 
+    if fmt == "all":
+        _tell_if_no_pdf()
     formats = form_formats(form, available_formats() if fmt == "all" else (fmt,))
     if not formats:
         raise click.BadParameter(f"“{form.id}”是报告，只有 Word（docx）和 PDF 格式", param_hint="--format")
@@ -322,9 +378,10 @@ def forms(ids: bool) -> None:
     t.add_column("来源")
     t.add_column("可生成")
     for f in FORMS:
-        formats = ("Word、Excel" if f.tabular else "Word、PDF") if f.renderable else "尚未提供"
+        formats = ("Word、Excel、PDF" if f.tabular else "Word、PDF") if f.renderable else "尚未提供"
         t.add_row(f.id, f.title, f.scope, f.sources, formats)
     _console().print(t)
+    click.echo("PDF 需要可选的 PDF 组件（命令一 scripts/samples.sh 会安装）；没有时只生成 Word 和 Excel。")
 
 
 class FormsParam(click.ParamType):
@@ -353,9 +410,11 @@ class FormsParam(click.ParamType):
 @click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "pdf", "all"]), multiple=True,
               help="输出格式，可重复（如 --format docx --format xlsx）；"
                    "默认 all：Word、Excel，装有 PDF 组件时也生成 PDF。")
+@click.option("--as-of", "as_of", type=DateParam(), default=None, help="使用截止日期不晚于该日的最近一次监控数据。")
+@profile_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, forms: tuple[list[Form], ...],
-          fmt: tuple[str, ...]) -> None:
+          fmt: tuple[str, ...], as_of: date | None, profile_name: str | None) -> None:
     """批量生成：目录中每个项目的每张适用表单和报告，以及汇总表（表4 按主管部门及全部项目、监控覆盖情况表）。
 
     报告（监控报告、跟踪结果报告、自评报告）只有 Word 和 PDF 格式。
@@ -374,9 +433,11 @@ def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, form
     if jobs is not None and jobs < 1:
         raise click.BadParameter("进程数至少为 1", param_hint="--jobs")
     chosen = [f for group in forms for f in group] or None
+    if not fmt or "all" in fmt:
+        _tell_if_no_pdf()
     # all = Word and Excel, and PDF when the PDF extra (WeasyPrint) is installed
     formats = available_formats() if not fmt or "all" in fmt else tuple(f for f in ALL_FORMATS if f in fmt)
-    options = BuildOptions(source, outdir, jobs, force, chosen, formats)
+    options = BuildOptions(source, outdir, jobs, force, chosen, formats, profile_name=profile_name, as_of=as_of)
     console = _console()
     try:
         with _ProgressBar(console) as progress:
@@ -399,6 +460,15 @@ def _echo_faces_note() -> None:
         click.echo(note, err=True)
 
 
+def _tell_if_no_pdf() -> None:
+    """``--format all`` makes PDFs only where they can be made: say so, once, with what to install."""
+    from .render.pdf import pdf_unavailable_reason
+
+    reason = pdf_unavailable_reason()
+    if reason:
+        click.echo(f"提示：本机不能生成 PDF，只生成 Word 和 Excel。{reason}", err=True)
+
+
 class _ProgressBar:
     """A rich progress bar on a terminal (nothing in a pipe or a file); started once the jobs are known."""
 
@@ -410,9 +480,17 @@ class _ProgressBar:
         def start(total: int) -> Callable[[], None]:
             if not self.console.is_terminal:
                 return lambda: None
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
-            self.bar = Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            self.bar = Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TextColumn("已用"),
+                                TimeElapsedColumn(), TextColumn("预计还需"), TimeRemainingColumn(),
                                 console=self.console, transient=True)
             self.bar.start()
             task = self.bar.add_task("", total=total)
@@ -426,27 +504,32 @@ class _ProgressBar:
 
 
 @cli.command(**COMMAND)
-@click.argument("path", type=click.Path(exists=True, path_type=Path), metavar="文件或目录")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="文件或目录…")
+@click.option("--draft", "draft_all", is_flag=True,
+              help="给出目录时，为其中每个项目起草意见（写到旁注文件），再生成审核台账。")
+@click.option("--import", "import_from", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              metavar="审核台账.xlsx", help="把在审核台账中修改的意见写回各项目的旁注文件。")
 @click.option("--side-file", is_flag=True, help="把反馈写到旁注文件“<文件名>.反馈.yaml”，不改动项目文件。")
 @click.option("--force", is_flag=True, help="重新起草全部意见，覆盖审核人已修改的内容。")
 @click.option("--as-of", "as_of", type=DateParam(), default=None, help="使用截止日期不晚于该日的最近一次监控数据。")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="审核台账的输出文件（只用于目录；默认为当前目录下的 审核台账.xlsx）。")
-@click.option("-p", "--profile", "profile_name", type=click.Choice(builtin_profiles()), default=None,
-              help="使用指定的配置方案（默认读取项目目录中的 docgen.yaml，没有则为 national）。")
+@profile_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
-def review(path: Path, side_file: bool, force: bool, as_of: date | None, output: Path | None,
-           profile_name: str | None) -> None:
+def review(paths: tuple[Path, ...], draft_all: bool, import_from: Path | None, side_file: bool, force: bool,
+           as_of: date | None, output: Path | None, profile_name: str | None) -> None:
     """起草绩效跟踪综合意见反馈表（表3）的审核意见；给出目录时生成审核台账。
 
-    给出一个项目文件时，按数据起草“反馈”（预算执行进度、项目管理、调整预算、绩效目标四项意见及整改要求），
+    给出项目文件（可以几个）时，按数据起草“反馈”（预算执行进度、项目管理、调整预算、绩效目标四项意见及整改要求），
     写回项目文件（保留原有注释和顺序）或旁注文件；审核人修改过的意见不会被再次起草覆盖（除非 --force），
-    新发现的问题以“【新增】”追加。给出目录时，列出全部项目并按紧急程度排序，写出审核台账（Excel）。
+    新发现的问题以“【新增】”追加。给出目录时，列出全部项目并按紧急程度排序，写出审核台账（Excel）；
+    加 --draft 时先为目录中每个项目起草意见（写到旁注文件）。审核人可以直接在台账中修改意见，
+    再用 --import 台账文件 写回旁注文件。
     """
     from .review.command import run
 
-    run(path, side_file=side_file, force=force, as_of=as_of, profile_name=profile_name, output=output,
-        console=_console())
+    run(paths, side_file=side_file, force=force, as_of=as_of, profile_name=profile_name, output=output,
+        console=_console(), draft_all=draft_all, import_from=import_from)
 
 
 @cli.group(**COMMAND, subcommand_metavar="命令 [参数]…")

@@ -82,3 +82,18 @@ def install() -> None:
             module._ = _gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext  # type: ignore[attr-defined]
+    _full_width_headings()
+
+
+def _full_width_headings() -> None:
+    """``选项：`` like ``用法：`` (click writes ``heading:`` with an ASCII colon)."""
+    from click.formatting import HelpFormatter
+
+    if getattr(HelpFormatter.write_heading, "_docgen", False):
+        return
+
+    def write_heading(self: HelpFormatter, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    write_heading._docgen = True  # type: ignore[attr-defined]
+    HelpFormatter.write_heading = write_heading  # type: ignore[method-assign]

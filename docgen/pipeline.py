@@ -107,6 +107,7 @@ def run_file(path: Path, display: str, *, as_of: date | None = None, profile_nam
     out = Outcome(display)
     try:
         prof = profile or profile_for(path, profile_name)
+        as_of = as_of if as_of is not None else prof.as_of
         loaded = load_project(path, display)
     except InputError as exc:
         out.diagnostics = sort_diagnostics(list(exc.diagnostics))

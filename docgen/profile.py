@@ -8,6 +8,7 @@ extends). A ``docgen.yaml`` in a project's directory (or a parent) selects one w
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -145,6 +146,9 @@ class Profile(_Section):
     adjustment: AdjustmentSettings = Field(alias="调整预算")
     summary: SummarySettings = Field(alias="汇总表")
     plausibility: PlausibilitySettings = Field(default_factory=PlausibilitySettings, alias="合理性检查")
+    # not a docgen.yaml setting: ``docgen build --as-of`` carries its date with the profile, so that the build
+    # computes with it and the manifest's profile hash rebuilds what a new date changes
+    as_of: date | None = None
     target_form: TargetFormSettings = Field(default_factory=TargetFormSettings, alias="表1")
 
     def grade_for(self, total: Decimal) -> Grade:

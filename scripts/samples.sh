@@ -4,19 +4,19 @@
 # 审核台账写入 out/审核台账.xlsx，Excel 填报工作簿示例写入 out/填报工作簿示例.xlsx。
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+<<<<<<< HEAD
+bash "$ROOT/scripts/system-packages.sh" pdf  # as root: pango, a Chinese font; otherwise the apt-get line to run
+source "$ROOT/scripts/setup.sh" pdf  # the PDF extra: PDFs are made when pango and a Chinese font are installed
+=======
 source "$ROOT/scripts/setup.sh" pdf,web  # the PDF extra: PDFs are made when pango and a Chinese font are installed
+>>>>>>> main
 cd "$ROOT"
 echo "== 校验 samples/ =="
 docgen check samples/
-echo "== 生成表单（写入 out/表单/，按主管部门分文件夹；汇总表在 out/表单/汇总/）=="
+echo "== 生成表单（写入 out/表单/主管部门/项目名称/；汇总表在 out/表单/汇总/）=="
 docgen build samples/ -o out/表单
 echo "== 计算结果（写入 out/计算结果/）=="
-mkdir -p out/计算结果
-find samples -path samples/invalid -prune -o \( -name '*.yaml' ! -name docgen.yaml \) -print | sort | while read -r f; do
-  name="$(basename "$f" .yaml)"
-  docgen compute "$f" --json > "out/计算结果/$name.json.tmp" 2>/dev/null
-  mv "out/计算结果/$name.json.tmp" "out/计算结果/$name.json"
-done
+docgen compute samples/ -o out/计算结果 2>/dev/null
 echo "== 审核台账（写入 out/审核台账.xlsx）=="
 docgen review samples/ -o out/审核台账.xlsx
 echo "== Excel 填报工作簿示例（由 samples/example-project.yaml 预先填好，写入 out/填报工作簿示例.xlsx）=="

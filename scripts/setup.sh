@@ -9,7 +9,14 @@ fi
 EXTRAS="${1:-}"
 SPEC="$ROOT"
 [ -n "$EXTRAS" ] && SPEC="$ROOT[$EXTRAS]"
-# pip's notes about this machine's package mirrors are not the user's concern: keep only real errors
-"$ROOT/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$SPEC" 2>&1 \
-  | { grep -v -e "^WARNING: Location" -e "is ignored: it is neither" || true; }
+# nothing to install when pyproject.toml and the extras are what the last run installed (the package itself is
+# installed in editable mode: a change to its code needs no reinstall)
+STAMP="$ROOT/.venv/.docgen-installed-${EXTRAS//,/-}"
+WANT="$(sha256sum < "$ROOT/pyproject.toml" | cut -c1-16)"
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ] || ! "$ROOT/.venv/bin/python" -c "import docgen" 2>/dev/null; then
+  # pip's notes about this machine's package mirrors are not the user's concern: keep only real errors
+  "$ROOT/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$SPEC" 2>&1 \
+    | { grep -v -e "^WARNING: Location" -e "is ignored: it is neither" || true; }
+  echo "$WANT" > "$STAMP"
+fi
 export PATH="$ROOT/.venv/bin:$PATH"

@@ -4,14 +4,19 @@
 # 以及公文用的仿宋、楷体：FandolFang、FandolKai（GPL 加字体例外，取自 Debian 的 texlive-lang-chinese，
 # 只解出这两个字体文件，放在 /usr/local/share/fonts/fandol），以及工作台浏览器测试用的 chromium 和
 # chromium-driver。已安装时什么也不做。
+# 用法：bash scripts/system-packages.sh [pdf]——加 pdf 时只装生成 PDF 所需的（pango、中文字体；命令一用）。
 set -euo pipefail
 need=()
-command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
-command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+if [ "${1:-}" != "pdf" ]; then
+  command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+fi
 fc-list 2>/dev/null | grep -i "Noto Serif CJK" >/dev/null || need+=(fonts-noto-cjk)
-# the web desk's browser test: Debian's headless Chromium and its driver (no browser is ever downloaded)
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+if [ "${1:-}" != "pdf" ]; then
+  # the web desk's browser test: Debian's headless Chromium and its driver (no browser is ever downloaded)
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+fi
 # WeasyPrint (PDF): pango, and harfbuzz's subsetter (without it font subsetting takes seconds per PDF)
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 have_lib "libpango-1.0.so.0" || need+=(libpango-1.0-0)
@@ -23,7 +28,10 @@ if [ ${#need[@]} -eq 0 ] && [ $fandol -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
-  [ ${#need[@]} -gt 0 ] && echo "提示：缺少 ${need[*]}，需要管理员用 apt-get 安装；未安装时与 LibreOffice、PDF 有关的测试会跳过。" >&2
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "提示：缺少系统软件 ${need[*]}（生成 PDF 和有关测试需要；未安装时不生成 PDF、有关测试跳过）。请管理员运行：" >&2
+    echo "  sudo apt-get install -y --no-install-recommends ${need[*]}" >&2
+  fi
   [ $fandol -eq 1 ] && echo "提示：缺少公文字体 FandolFang/FandolKai（仿宋/楷体），报告 PDF 将用宋体代替。" >&2
   exit 0
 fi

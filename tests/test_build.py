@@ -63,11 +63,11 @@ def test_first_build_layout_then_noop(src: Path, tmp_path: Path) -> None:
     assert first.ok, first.failures
     assert set(first.built.values()) == {"新增"}
     written = files(out)
-    assert "勐海县水务局/2024年农村饮水安全巩固提升工程-项目支出绩效监控情况表.docx" in written
+    assert "勐海县水务局/2024年农村饮水安全巩固提升工程/项目支出绩效监控情况表.docx" in written
     assert "汇总/全部项目-绩效跟踪情况汇总表.xlsx" in written
     assert "汇总/勐海县水务局-绩效跟踪情况汇总表.docx" in written
     assert "汇总/全部项目-绩效监控覆盖情况.docx" in written
-    assert f"勐海县水务局/2024年农村饮水安全巩固提升工程-{MONITOR_REPORT}.docx" in written  # reports too
+    assert f"勐海县水务局/2024年农村饮水安全巩固提升工程/{MONITOR_REPORT}.docx" in written  # reports too
     assert manifest_paths(out) == set(written) - {"changes.md"}
     assert any(form == "adjustment" for _, form, _ in first.skipped)  # recorded with its reason
     again = run(src, out)
@@ -105,14 +105,14 @@ def test_template_change_rebuilds_only_that_form_and_format(src: Path, tmp_path:
     result = run(src, out)
     assert result.built and set(result.built.values()) == {"模板变化"}
     # the Word file is the source of the form's XLSX too: both are rebuilt, nothing else
-    assert all(p.endswith((f"-{MONITOR}.docx", f"-{MONITOR}.xlsx")) for p in result.built)
-    assert len(result.built) == len(list(out.rglob(f"*-{MONITOR}.docx"))) + len(list(out.rglob(f"*-{MONITOR}.xlsx")))
+    assert all(p.endswith((f"/{MONITOR}.docx", f"/{MONITOR}.xlsx")) for p in result.built)
+    assert len(result.built) == len(list(out.rglob(f"{MONITOR}.docx"))) + len(list(out.rglob(f"{MONITOR}.xlsx")))
     assert result.changes == {}  # the filled values did not change
     override = make_override(templates, "monitor", "xlsx")  # a hand-made Excel template: only the XLSX follows it
     result = run(src, out)
-    assert result.built and all(p.endswith(f"-{MONITOR}.xlsx") for p in result.built)
+    assert result.built and all(p.endswith(f"/{MONITOR}.xlsx") for p in result.built)
     override.unlink()
-    assert all(p.endswith(f"-{MONITOR}.xlsx") for p in run(src, out).built)
+    assert all(p.endswith(f"/{MONITOR}.xlsx") for p in run(src, out).built)
 
 
 def test_profile_change_rebuilds_everything_under_it(src: Path, tmp_path: Path) -> None:
@@ -163,8 +163,8 @@ def test_deleted_and_renamed_projects(src: Path, tmp_path: Path) -> None:
         "项目名称: 2024年农村饮水安全巩固提升工程", "项目名称: 2024年农村饮水工程"), encoding="utf-8")
     renamed = run(src, out)
     assert all("2024年农村饮水安全巩固提升工程" in p for p in renamed.deleted if not p.startswith("汇总"))
-    assert any("2024年农村饮水工程-" in p for p in renamed.built)
-    assert not any(out.rglob("2024年农村饮水安全巩固提升工程-*"))
+    assert any("2024年农村饮水工程/" in p for p in renamed.built)
+    assert not any(out.rglob("2024年农村饮水安全巩固提升工程*"))  # its folder too
 
 
 def test_bad_project_is_reported_while_the_rest_build(src: Path, tmp_path: Path, runner) -> None:
@@ -173,7 +173,7 @@ def test_bad_project_is_reported_while_the_rest_build(src: Path, tmp_path: Path,
     res = runner.invoke(cli, ["build", str(src), "-o", str(out), "--jobs", "2", "--format", "docx", "--format", "xlsx"])
     assert res.exit_code == 1, res.output
     assert "negative-amount.yaml:14: 资金.年初预算数.一般公共预算拨款: 金额不能为负数" in res.output
-    assert len(list(out.rglob(f"*-{MONITOR}.*"))) == 6  # three projects × two formats
+    assert len(list(out.rglob(f"{MONITOR}.*"))) == 6  # three projects × two formats
     assert "失败" in res.output
 
 
@@ -215,7 +215,7 @@ def test_identical_bytes_across_builds_and_provenance(src: Path, tmp_path: Path)
     run(src, one)
     build(BuildOptions(src, two, jobs=2))
     assert files(one) == files(two)
-    docx = next(one.rglob(f"*-{MONITOR}.docx"))
+    docx = next(one.rglob(f"{MONITOR}.docx"))
     with zipfile.ZipFile(docx) as zf:
         custom = zf.read("docProps/custom.xml").decode("utf-8")
     for name in ("docgen.数据哈希", "docgen.模板哈希", "docgen.配置哈希", "docgen.版本"):
@@ -249,8 +249,8 @@ def test_two_files_of_the_same_project_do_not_overwrite_each_other(src: Path, tm
     result = run(src, out)
     assert result.ok
     folder = out / "勐海县水务局"
-    assert (folder / f"2024年农村饮水安全巩固提升工程-{MONITOR}.docx").is_file()  # "copy.yaml" sorts first
-    assert (folder / f"2024年农村饮水安全巩固提升工程（example-project）-{MONITOR}.docx").is_file()
+    assert (folder / "2024年农村饮水安全巩固提升工程" / f"{MONITOR}.docx").is_file()  # "copy.yaml" sorts first
+    assert (folder / "2024年农村饮水安全巩固提升工程（example-project）" / f"{MONITOR}.docx").is_file()
     assert run(src, out).built == {}
 
 
@@ -283,7 +283,8 @@ def test_a_file_that_cannot_be_written_fails_alone(src: Path, tmp_path: Path, mo
     assert not result.ok
     assert any("正在被 Word/WPS/Excel 打开" in f for f in result.failures)
     written = {Path(p).name for p in result.built}
-    assert "2024年农村饮水安全巩固提升工程-项目支出绩效监控情况表.xlsx" in written
+    assert "2024年农村饮水安全巩固提升工程/项目支出绩效监控情况表.xlsx" in set(result.built) | {
+        "/".join(Path(p).parts[-2:]) for p in result.built}
     assert any(name.endswith("绩效跟踪情况表.docx") for name in written)
     assert "全部项目-绩效监控覆盖情况.xlsx" in written
 
@@ -337,7 +338,7 @@ def test_pdf_build_with_provenance_and_stylesheet_staleness(tmp_path: Path, temp
     forms = [find_form("monitor"), find_form("target")]
     result = run(folder, out, formats=("pdf",), forms=forms)
     assert result.ok and result.built and all(p.endswith(".pdf") for p in result.built)
-    pdf = next(out.rglob(f"*-{MONITOR}.pdf"))
+    pdf = next(out.rglob(f"{MONITOR}.pdf"))
     assert pdf.read_bytes().startswith(b"%PDF-")
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", "-custom", str(pdf)], capture_output=True, text=True).stdout
@@ -346,7 +347,7 @@ def test_pdf_build_with_provenance_and_stylesheet_staleness(tmp_path: Path, temp
     rewrite_zip(templates / "docx" / "monitor.docx", "docProps/core.xml",
                 lambda d: d.replace(b"</cp:core", b"<dc:description>x</dc:description></cp:core"))
     rebuilt = run(folder, out, formats=("pdf",), forms=forms).built
-    assert set(rebuilt.values()) == {"模板变化"} and all(p.endswith(f"-{MONITOR}.pdf") for p in rebuilt)
+    assert set(rebuilt.values()) == {"模板变化"} and all(p.endswith(f"/{MONITOR}.pdf") for p in rebuilt)
     css = templates / "html" / "forms.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* x */\n", encoding="utf-8")
     rebuilt = run(folder, out, formats=("pdf",), forms=forms).built
@@ -360,7 +361,7 @@ def test_reports_are_built_in_docx_never_xlsx(src: Path, tmp_path: Path, runner)
     names = set(files(out)) - {"changes.md"}
     assert names and all(n.endswith(".docx") for n in names)  # a report has no XLSX
     for form in REPORTS:
-        built = [n for n in names if n.endswith(f"-{form.short_title}.docx")]
+        built = [n for n in names if n.endswith(f"/{form.short_title}.docx")]
         skipped = [p for p, f, _ in result.skipped if f == form.id]
         assert len(built) + len(skipped) == len(PROJECTS) and built, form.id
     assert manifest_paths(out) == names
@@ -369,7 +370,7 @@ def test_reports_are_built_in_docx_never_xlsx(src: Path, tmp_path: Path, runner)
     res = runner.invoke(cli, ["build", str(src), "-o", str(other), "--forms", "monitor-report", "--format", "docx",
                               "--jobs", "1"])
     assert res.exit_code == 0, res.output
-    assert {p.name.split("-", 1)[1] for p in other.rglob("*.docx")} == {f"{MONITOR_REPORT}.docx"}
+    assert {p.name for p in other.rglob("*.docx")} == {f"{MONITOR_REPORT}.docx"}
 
 
 @needs_pdf
@@ -381,8 +382,8 @@ def test_report_pdf_built_with_report_css_staleness(tmp_path: Path, templates: P
     forms = [find_form("monitor"), find_form("monitor-report")]
     result = run(folder, out, formats=("docx", "pdf"), forms=forms)
     assert result.ok, result.failures
-    pdf = next(out.rglob(f"*-{MONITOR_REPORT}.pdf"))
-    assert pdf.read_bytes().startswith(b"%PDF-") and next(out.rglob(f"*-{MONITOR_REPORT}.docx"))
+    pdf = next(out.rglob(f"{MONITOR_REPORT}.pdf"))
+    assert pdf.read_bytes().startswith(b"%PDF-") and next(out.rglob(f"{MONITOR_REPORT}.docx"))
     assert len(list(out.rglob("*.pdf"))) == 2
     css = templates / "html" / "report.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* x */\n", encoding="utf-8")
@@ -391,4 +392,27 @@ def test_report_pdf_built_with_report_css_staleness(tmp_path: Path, templates: P
     css = templates / "html" / "forms.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* x */\n", encoding="utf-8")
     rebuilt = run(folder, out, formats=("docx", "pdf"), forms=forms).built
-    assert set(rebuilt.values()) == {"模板变化"} and all(p.endswith(f"-{MONITOR}.pdf") for p in rebuilt)
+    assert set(rebuilt.values()) == {"模板变化"} and all(p.endswith(f"/{MONITOR}.pdf") for p in rebuilt)
+
+
+def test_outputs_of_the_flat_layout_are_moved_not_rebuilt(src: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """OUT/主管部门/项目名称/表名.ext: a build over the old OUT/主管部门/项目名称-表名.ext moves each intact file."""
+    from docgen.builder import plan
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as m:
+        m.setattr(plan, "project_stem", lambda folder, stem: f"{folder}/{stem}-")  # the layout before
+        old = run(src, out, formats=("docx", "xlsx"))
+    assert old.ok and "勐海县水务局/2024年农村饮水安全巩固提升工程-项目支出绩效监控情况表.docx" in files(out)
+    before = files(out)
+    moved = run(src, out, formats=("docx", "xlsx"))
+    assert moved.ok, moved.failures
+    assert not moved.built and not moved.deleted and moved.moved > 0
+    now = files(out)
+    name = "2024年农村饮水安全巩固提升工程"
+    for suffix in ("项目支出绩效监控情况表.docx", "项目支出绩效监控情况表.xlsx"):
+        assert now[f"勐海县水务局/{name}/{suffix}"] == before[f"勐海县水务局/{name}-{suffix}"]  # moved, same bytes
+    assert not [p for p in now if p.endswith(".docx") and "汇总" not in p and p.count("/") != 2]
+    assert manifest_paths(out) == set(now) - {"changes.md"}
+    assert not run(src, out, formats=("docx", "xlsx")).built  # and then nothing to do

@@ -96,7 +96,7 @@ def test_build_reads_workbooks_and_hashes_their_bytes(tmp_path: Path) -> None:
     first = _build(src, out)
     assert first.ok, first.failures
     built = set(first.built)
-    assert f"勐海县水务局/{NAME}-项目支出绩效监控情况表.xlsx" in built
+    assert f"勐海县水务局/{NAME}/项目支出绩效监控情况表.xlsx" in built
     assert not any("其他表格" in p for p in built)
     assert _build(src, out).built == {}  # nothing changed: nothing rebuilt
     wb = openpyxl.load_workbook(path)
@@ -104,7 +104,7 @@ def test_build_reads_workbooks_and_hashes_their_bytes(tmp_path: Path) -> None:
     wb.save(path)
     again = _build(src, out)
     assert again.ok and set(again.built.values()) == {"数据变化"}
-    assert f"勐海县水务局/{NAME}-项目支出绩效监控情况表.xlsx" in again.built
+    assert f"勐海县水务局/{NAME}/项目支出绩效监控情况表.xlsx" in again.built
     assert "资金.合计.执行数 136.00 → 156.00" in (out / "changes.md").read_text(encoding="utf-8")
 
 

@@ -264,7 +264,7 @@ def test_cli_import_reports_and_writes_nothing_on_error(tmp_path: Path, runner) 
     own = tmp_path / "own.yaml"
     own.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     res = runner.invoke(cli, ["intake", "import", str(path), "-o", str(own)])
-    assert res.exit_code == 1 and "未覆盖" in res.output
+    assert res.exit_code == 2 and "未覆盖" in res.output  # a usage error
     assert own.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
 
 
@@ -273,7 +273,7 @@ def test_cli_new_refuses_to_overwrite_and_wrong_suffix(tmp_path: Path, runner) -
     res = runner.invoke(cli, ["intake", "new", "-o", str(target)])
     assert res.exit_code == 0 and target.exists()
     res = runner.invoke(cli, ["intake", "new", "-o", str(target)])
-    assert res.exit_code == 1 and "--force" in res.output
+    assert res.exit_code == 2 and "--force" in res.output  # refusing to overwrite is a usage error
     res = runner.invoke(cli, ["intake", "new", "--from", str(EXAMPLE), "-p", "fufeng", "-o", str(target), "--force"])
     assert res.exit_code == 0, res.output
     assert load_project(target).project.name == "2024年农村饮水安全巩固提升工程"

@@ -193,7 +193,7 @@ def test_file_options_on_a_directory_are_usage_errors(runner: CliRunner, tmp_pat
     copy(tmp_path)
     res = review(runner, str(tmp_path), *args)
     assert res.exit_code == 2
-    assert "只用于单个项目文件" in res.output + res.stderr
+    assert "只用于起草意见" in res.output + res.stderr
 
 
 def test_output_option_on_a_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:

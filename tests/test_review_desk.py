@@ -88,7 +88,7 @@ def test_desk_command_prints_and_writes_xlsx(tmp_path: Path, monkeypatch) -> Non
     ws = openpyxl.load_workbook(out).active
     assert [c.value for c in ws[1]] == [name for name, _, _ in COLUMNS]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:P{ws.max_row}"
+    assert ws.auto_filter.ref == f"A1:X{ws.max_row}"
     assert ws.max_row == 1 + len(MENGHAI) + 2
     assert ws.cell(2, 3).value == "2024年村卫生室标准化建设及设备配置项目"
     assert ws.cell(2, 2).value == "预算执行红灯"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from .. import __version__, output
@@ -43,8 +44,10 @@ def data_hash(path: Path) -> str:
 
 
 def profile_hash(profile: Profile) -> str:
-    """Sorted JSON of every setting: a docgen.yaml override changes it, a comment does not."""
-    text = json.dumps(profile.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    """Sorted JSON of every setting that can change an output: a docgen.yaml override changes it, a comment does
+    not. The plausibility thresholds only decide warnings, and ``as_of`` counts only when a build sets it."""
+    leave_out = {"plausibility"} | ({"as_of"} if profile.as_of is None else set())
+    text = json.dumps(profile.model_dump(mode="json", exclude=leave_out), sort_keys=True, ensure_ascii=False)
     return sha256_bytes(text.encode("utf-8"))
 
 
@@ -70,10 +73,22 @@ def _profile(config: Path | None) -> tuple[Profile | None, str, list[str]]:
     return profile, profile_hash(profile), []
 
 
-def scan(root: Path) -> list[Source]:
-    """Every project file under ``root`` (hidden and .docgen-ignore folders skipped), hashed."""
+def _chosen(profile_name: str | None, as_of: date | None) -> tuple[Profile | None, str, list[str]]:
+    """``--profile`` (instead of every docgen.yaml) and ``--as-of`` (carried by the profile, hashed with it)."""
+    try:
+        profile = build_profile(profile_name or "national")
+    except ConfigError as exc:
+        return None, "", [str(d) for d in exc.diagnostics] or [str(exc)]
+    profile = profile.model_copy(update={"as_of": as_of})
+    return profile, profile_hash(profile), []
+
+
+def scan(root: Path, profile_name: str | None = None, as_of: date | None = None) -> list[Source]:
+    """Every project file under ``root`` (hidden and .docgen-ignore folders skipped), hashed. ``profile_name``
+    replaces each folder's docgen.yaml; ``as_of`` computes every project as of that date."""
     profiles: dict[Path | None, tuple[Profile | None, str, list[str]]] = {}
     configs: dict[Path, Path | None] = {}
+    chosen = _chosen(profile_name, as_of) if profile_name else None
     out = []
     for path, display in project_files([root]):
         folder = path.parent
@@ -81,11 +96,19 @@ def scan(root: Path) -> list[Source]:
             configs[folder] = find_config(path)
         config = configs[folder]
         if config not in profiles:
-            profiles[config] = _profile(config)
-        profile, phash, errors = profiles[config]
+            profiles[config] = _profile(config) if as_of is None else _dated(_profile(config), as_of)
+        profile, phash, errors = chosen or profiles[config]
         key = path.relative_to(root).as_posix()
         out.append(Source(key, path, display, data_hash(path), profile, phash, list(errors)))
     return out
+
+
+def _dated(found: tuple[Profile | None, str, list[str]], as_of: date) -> tuple[Profile | None, str, list[str]]:
+    profile = found[0]
+    if profile is None:
+        return found
+    profile = profile.model_copy(update={"as_of": as_of})
+    return profile, profile_hash(profile), []
 
 
 def template_inputs(form: Form, fmt: str) -> list[Path]:

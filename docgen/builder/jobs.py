@@ -95,7 +95,7 @@ class Render:
 
     form: str
     formats: list[str]
-    path_stem: str  # relative to OUT, without "-表名.fmt"
+    path_stem: str  # relative to OUT, up to the form's name: "主管部门/项目名称/" or "汇总/全部项目-"
     title: str
     properties: dict[str, dict[str, str]]  # by format
 
@@ -146,7 +146,7 @@ def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key
         except Exception as exc:
             done.failures.append(_render_error(display, form_id, fmt, exc))
             continue
-        rel = f"{render.path_stem}-{form.short_title}.{fmt}"
+        rel = f"{render.path_stem}{form.short_title}.{fmt}"
         target = out / rel
         try:
             write_atomic(target, data)

@@ -60,6 +60,12 @@ class Plan:
     refresh: list[OutputRow] = field(default_factory=list)  # same content, new mtime: record the new stat
     labels: dict[str, str] = field(default_factory=dict)  # source key → the name shown in reports
     failures: list[str] = field(default_factory=list)
+    moves: list[tuple[OutputRow, str]] = field(default_factory=list)  # intact outputs under an old name → new name
+
+
+def project_stem(folder: str, stem: str) -> str:
+    """Where a project's outputs go: ``OUT/主管部门/项目名称/表名.ext`` (one folder per project)."""
+    return f"{folder}/{stem}/"
 
 
 def assign_stems(entries: list[tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
@@ -114,20 +120,28 @@ def _formats(inp: Inputs, plan: Plan, by_key: dict[tuple[str, str, str], list[Ou
     """The formats of ``form`` to render for ``key``; records fresh ones and duplicates to delete."""
     todo = []
     for fmt in form_formats(form, inp.formats):  # a report has no XLSX
-        path = f"{stem}-{form.short_title}.{fmt}"
+        path = f"{stem}{form.short_title}.{fmt}"
         plan.owner[path] = key
         found = by_key.get((key, form.id, fmt), [])
         row = next((r for r in found if r.path == path), found[0] if found else None)
         plan.obsolete += [r for r in found if r is not row]
         inputs = (hashes[0], inp.templates[(form.id, fmt)], hashes[1])
         reason = _reason(inp, plan, row, path, inputs)
-        if reason is None:
+        if reason == RENAMED and row is not None and _movable(inp.out, row, path):
+            plan.moves.append((row, path))  # same inputs, new name: the file is moved, not rebuilt
+            plan.fresh += 1
+        elif reason is None:
             plan.fresh += 1
         else:
             plan.reasons[path] = reason
             plan.hashes[path] = inputs
             todo.append(fmt)
     return todo
+
+
+def _movable(out: Path, row: OutputRow, path: str) -> bool:
+    """An intact output whose name changed (a new layout, a renamed project) can be moved to ``path``."""
+    return output_state(out, row)[0] is None and not (out / path).exists()
 
 
 def _render(inp: Inputs, form: Form, fmts: list[str], stem: str, title: str, hashes: tuple[str, str]) -> Render:
@@ -158,9 +172,9 @@ def make_plan(inp: Inputs) -> Plan:
                 plan.skipped.append((src.display, form.id, skip.reason))
                 plan.obsolete += [r for fmt in inp.formats for r in by_key.get((src.key, form.id, fmt), [])]
                 continue
-            fmts = _formats(inp, plan, by_key, src.key, form, f"{folder}/{stem}", hashes)
+            fmts = _formats(inp, plan, by_key, src.key, form, project_stem(folder, stem), hashes)
             if fmts:
-                renders.append(_render(inp, form, fmts, f"{folder}/{stem}", inp.names[src.key][0], hashes))
+                renders.append(_render(inp, form, fmts, project_stem(folder, stem), inp.names[src.key][0], hashes))
         if renders:
             plan.jobs.append(ProjectJob(src.key, src.path, src.display, src.data_hash, src.profile, renders))
     present = {s.key for s in inp.sources}
@@ -192,13 +206,14 @@ def _plan_aggregates(inp: Inputs, plan: Plan, by_key: dict[tuple[str, str, str],
             members = [s for s in inp.sources if not scope or inp.names.get(s.key, ("", ""))[1] == scope]
             key = f"{AGGREGATES}:{scope or WHOLE}"
             plan.labels[key] = scope or WHOLE
-            stem = f"{AGGREGATES}/{safe_name(scope) if scope else WHOLE}"
+            name = safe_name(scope) if scope else WHOLE
+            stem = f"{AGGREGATES}/{name}-"
             hashes = _membership(members)
             fmts = _formats(inp, plan, by_key, key, form, stem, hashes)
             if fmts:
                 keys = [s.key for s in members if s.key in usable]
                 renders.append(AggregateRender(key, form.id, scope, keys,
-                                               _render(inp, form, fmts, stem, stem.split("/")[-1], hashes)))
+                                               _render(inp, form, fmts, stem, name, hashes)))
     plan.obsolete += [r for r in inp.rows if r.kind == "aggregate" and r.form in forms and r.fmt in inp.formats
                       and r.path not in plan.owner]
     if renders:

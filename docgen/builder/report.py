@@ -57,7 +57,8 @@ def summary_table(result: BuildResult) -> Table:
     table.add_column("数量", justify="right")
     table.add_column("说明", overflow="fold")
     table.add_row("已生成", str(len(result.built)), _by_reason(result.built))
-    table.add_row("已是最新", str(result.fresh), "")
+    table.add_row("已是最新", str(result.fresh), f"其中 {result.moved} 份按新的文件夹结构移动（未重新生成）"
+                  if result.moved else "")
     table.add_row("已跳过（表）", str(len(result.skipped)), _skip_reasons(result))
     table.add_row("失败", str(len(result.failed)), "见下方" if result.failures else "")
     table.add_row("已删除", str(len(result.deleted)), "项目已删除或不再生成这些表" if result.deleted else "")

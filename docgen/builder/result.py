@@ -18,6 +18,7 @@ class BuildResult:
     labels: dict[str, str] = field(default_factory=dict)  # source key → name shown
     cleaned: int = 0  # leftover temporary files removed
     sources: int = 0
+    moved: int = 0  # intact outputs moved to their new name (not rebuilt)
 
     @property
     def ok(self) -> bool:

@@ -13,7 +13,8 @@ import os
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from .. import output
@@ -22,7 +23,7 @@ from ..errors import DocgenError
 from ..forms import FORMS, Form
 from ..output import FORMATS
 from ..render.pdf import require_pdf
-from ..templatecheck import SAMPLES
+from ..templatecheck import SAMPLES, display_path
 from .check import check_before_build
 from .inputs import Source, scan, template_hashes, version_key
 from .jobs import AggregateJob, Done, Named, ProjectJob, init_worker, read_name, run_aggregates, run_project
@@ -44,6 +45,8 @@ class BuildOptions:
     forms: list[Form] | None = None  # default: every renderable form (tabular forms and reports)
     formats: tuple[str, ...] = FORMATS
     samples: Path = SAMPLES
+    profile_name: str | None = None  # --profile: instead of each folder's docgen.yaml
+    as_of: date | None = None  # --as-of: the latest 监控 on or before this day
 
 
 def clean_temporaries(out: Path) -> int:
@@ -77,6 +80,7 @@ class _Runner:
             if path.exists():
                 path.unlink()
                 self.result.deleted.append(row.path)
+                _remove_empty_folders(path.parent, self.options.out)
         self.manifest.delete_output(row.path)
 
     def record(self, done: Done, forms: list[str], kind: str) -> None:
@@ -165,7 +169,8 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
     out = options.out
     version = version_key()
     check_before_build(forms, options.formats, out, version, options.samples, options.force)
-    if not scan(options.source):  # an empty or unmounted folder must not wipe the outputs
+    # an empty or unmounted folder must not wipe the outputs
+    if not scan(options.source, options.profile_name, options.as_of):
         raise BuildRefused(
             f"{options.source}: 没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx），未生成也未删除任何文件")
     _check_same_source(options)
@@ -175,7 +180,7 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
     pool: Executor | None = None
     compile_cache.set_folder(out / FOLDER / "templates")  # XLSX/HTML compiled from the DOCX, by its hash
     try:
-        sources = scan(options.source)
+        sources = scan(options.source, options.profile_name, options.as_of)
         result.sources = len(sources)
         manifest.set_meta("source", str(options.source.resolve()))
         known = manifest.sources()
@@ -234,11 +239,39 @@ def _names(options: BuildOptions, manifest: Manifest, sources: list[Source], kno
 def _forget(runner: _Runner, plan: Plan) -> None:
     for row in plan.obsolete:
         runner.delete(row)
+    for row, path in plan.moves:
+        _move(runner, row, path)
     for row in plan.refresh:
         runner.manifest.put_output(row)
     for key in plan.forgotten:
         runner.manifest.forget_source(key)
     runner.manifest.commit()
+
+
+def _move(runner: _Runner, row: OutputRow, path: str) -> None:
+    """Rename an intact output to its new name (a new layout, a renamed project): nothing is rebuilt for it."""
+    out = runner.options.out
+    target = out / path
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(out / row.path, target)
+    except OSError as exc:
+        runner.result.fail(row.source, [f"{display_path(out / row.path)}: 无法移动到 {path}：{exc.strerror or exc}"])
+        return
+    runner.manifest.delete_output(row.path)
+    runner.manifest.put_output(replace(row, path=path))
+    runner.result.moved += 1
+    _remove_empty_folders((out / row.path).parent, out)
+
+
+def _remove_empty_folders(folder: Path, out: Path) -> None:
+    """The project (and 主管部门) folders a deletion or a move left empty, up to OUT."""
+    try:
+        while folder != out and out in folder.parents and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    except OSError:
+        pass  # a folder someone still uses is left as it is
 
 
 def _run_jobs(runner: _Runner, pool: Executor | None,

@@ -57,7 +57,7 @@ def new(source: Path | None, profile_name: str | None, output: Path, force: bool
         raise click.BadParameter("工作簿文件名应以 .xlsx 结尾", param_hint="-o")
     if output.exists() and not force:
         click.echo(f"{output}: 文件已存在，未覆盖（其中可能有已填写的内容）；确需覆盖请加 --force。", err=True)
-        sys.exit(1)
+        sys.exit(2)  # a usage error, as the README says
     from ..project import load_project
     from ..render.package import write_atomic
 
@@ -122,7 +122,7 @@ def import_(workbook: Path, output: Path | None, force: bool) -> None:
         raise click.BadParameter("项目数据文件名应以 .yaml 或 .yml 结尾", param_hint="-o")
     if output.exists() and not force and not _overwrites_own(output):
         click.echo(f"{output}: 文件已存在且不是由 intake import 生成的，未覆盖；确需覆盖请加 --force。", err=True)
-        sys.exit(1)
+        sys.exit(2)
     try:
         loaded = load_project(workbook, str(workbook))
         plausible = Diagnostics()

@@ -89,6 +89,15 @@ def pdf_available() -> bool:
     return True
 
 
+def pdf_unavailable_reason() -> str | None:
+    """What is missing for PDF output and the command that installs it (None when PDFs can be made)."""
+    try:
+        require_pdf()
+    except PdfUnavailable as exc:
+        return str(exc)
+    return None
+
+
 def require_pdf() -> None:
     """Raise :class:`PdfUnavailable` with what to install when a PDF cannot be made here."""
     _weasyprint()

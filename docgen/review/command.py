@@ -30,7 +30,7 @@ def _echo_errors(outcome: Outcome) -> None:
             click.echo(str(d), err=True)
 
 
-def _side_seed(project_text: str, name: str, project_file: str) -> str:
+def side_seed(project_text: str, name: str, project_file: str) -> str:
     """A new side file: a header, and the project file's own 反馈 when it has one."""
     head = f"# {name} 的审核意见（docgen review 起草；审核人修改后签发）\n# 项目文件：{project_file}\n"
     span = section_span(project_text) if project_text.strip() else None
@@ -57,8 +57,8 @@ def _show(console: Console, target: Path, decisions: dict[FieldKey, Decision]) -
 
 
 def review_file(path: Path, *, side_file: bool, force: bool, as_of: date | None, profile_name: str | None,
-                console: Console, today: date | None = None) -> int:
-    """Draft ``反馈`` for one project file; returns the exit code."""
+                console: Console, today: date | None = None, batch: bool = False) -> int:
+    """Draft ``反馈`` for one project file; returns the exit code. In a batch, one line per file."""
     if path.suffix.lower() not in YAML_SUFFIXES:
         raise click.UsageError(f"{path}：只能为 YAML 项目文件（.yaml/.yml）起草反馈意见；"
                                "Excel 填报表请先用 docgen intake import 转为 YAML")
@@ -76,7 +76,7 @@ def review_file(path: Path, *, side_file: bool, force: bool, as_of: date | None,
     try:
         text = target.read_bytes().decode("utf-8") if target.is_file() else ""
         if use_side and not text.strip():
-            text = _side_seed(path.read_bytes().decode("utf-8"), outcome.result.project.name, path.name)
+            text = side_seed(path.read_bytes().decode("utf-8"), outcome.result.project.name, path.name)
         decisions: dict[FieldKey, Decision] = {}
         new_text = rewrite(text, lambda block: decisions.update(
             apply_review(block, d, force, today or date.today())))
@@ -94,7 +94,8 @@ def review_file(path: Path, *, side_file: bool, force: bool, as_of: date | None,
         click.echo(str(exc), err=True)
         click.echo(f"{shown}: 起草结果未通过校验，未写入（请把文件发给维护人员）。", err=True)
         return 1
-    _show(console, target, decisions)
+    if not batch:
+        _show(console, target, decisions)
     if new_text == text and target.is_file():
         click.echo(f"{shown}: 反馈没有变化，文件未改写。")
     else:
@@ -104,6 +105,8 @@ def review_file(path: Path, *, side_file: bool, force: bool, as_of: date | None,
             click.echo(f"{shown}: 无法写入：{exc.strerror or exc}", err=True)
             return 1
         click.echo(f"已写入 {shown}（反馈）")
+    if batch:
+        return 0
     if use_side and not side_file:
         click.echo(f"提示：已有旁注文件 {side.name}，意见写在旁注文件中。")
     if warnings:
@@ -120,13 +123,13 @@ def review_dir(path: Path, *, output: Path | None, as_of: date | None, profile_n
     from .desk_xlsx import desk_xlsx
 
     rows = desk_rows(path, as_of=as_of, profile_name=profile_name)
+    target = output or Path.cwd() / DESK_NAME
     if not rows:
         click.echo(f"{path}: 没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx）。", err=True)
         return 1
     print_desk(console, rows)
-    target = output or Path.cwd() / DESK_NAME
     try:
-        write_atomic(target, desk_xlsx(rows))
+        write_atomic(target, desk_xlsx(rows, target.parent))
     except OSError as exc:
         click.echo(f"{target}: 无法写入审核台账：{exc.strerror or exc}", err=True)
         return 1
@@ -139,13 +142,66 @@ def review_dir(path: Path, *, output: Path | None, as_of: date | None, profile_n
     return 1 if bad else 0
 
 
-def run(path: Path, *, side_file: bool, force: bool, as_of: date | None, profile_name: str | None,
-        output: Path | None, console: Console) -> None:
-    if path.is_dir():
-        if side_file or force:
-            raise click.UsageError("--side-file 和 --force 只用于单个项目文件；目录只生成审核台账")
-        sys.exit(review_dir(path, output=output, as_of=as_of, profile_name=profile_name, console=console))
-    if output is not None:
+def draft_dir(path: Path, *, force: bool, as_of: date | None, profile_name: str | None, console: Console) -> int:
+    """``docgen review 目录 --draft``: draft every YAML project's 表3 opinions into its side file."""
+    from .desk_load import desk_files
+
+    failed = 0
+    for project, _ in desk_files(path):
+        if project.suffix.lower() not in YAML_SUFFIXES:
+            click.echo(f"{project}: 提示：填报工作簿不起草反馈意见（可先用 docgen intake import 转为 YAML）")
+            continue
+        failed += review_file(project, side_file=True, force=force, as_of=as_of, profile_name=profile_name,
+                              console=console, batch=True)
+    return failed
+
+
+def import_desk_file(desk: Path) -> int:
+    from .desk_import import import_desk
+
+    try:
+        report = import_desk(desk)
+    except InputError as exc:
+        click.echo(str(exc), err=True)
+        return 1
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    for written in report.written:
+        click.echo(f"已写入 {written}（反馈）")
+    click.echo(f"已从 {desk} 导入：{len(report.written)} 个文件有修改，{report.unchanged} 个没有变化"
+               + (f"，{len(report.problems)} 个问题" if report.problems else "") + "。")
+    return 1 if report.problems else 0
+
+
+def run(paths: tuple[Path, ...], *, side_file: bool, force: bool, as_of: date | None, profile_name: str | None,
+        output: Path | None, console: Console, draft_all: bool = False, import_from: Path | None = None) -> None:
+    if import_from is not None:
+        if paths or draft_all or side_file or force:
+            raise click.UsageError("--import 只能单独使用：docgen review --import 审核台账.xlsx")
+        sys.exit(import_desk_file(import_from))
+    if not paths:
+        raise click.UsageError("请给出项目文件或目录（或用 --import 审核台账.xlsx 导入台账中修改的意见）")
+    folders = [p for p in paths if p.is_dir()]
+    if folders and (len(paths) > 1 and not draft_all):
+        raise click.UsageError("一次只能为一个目录生成审核台账；要为几个目录起草意见请加 --draft")
+    if output is not None and not folders:
         raise click.UsageError("-o 只用于目录（审核台账的输出文件）；单个项目的反馈写回项目文件或旁注文件")
-    sys.exit(review_file(path, side_file=side_file, force=force, as_of=as_of, profile_name=profile_name,
-                         console=console))
+    if folders and not draft_all:
+        if side_file or force:
+            raise click.UsageError("--side-file 和 --force 只用于起草意见（项目文件，或目录加 --draft）")
+        sys.exit(review_dir(paths[0], output=output, as_of=as_of, profile_name=profile_name, console=console))
+    failed = 0
+    batch = len(paths) > 1 or bool(folders)
+    for path in paths:
+        if path.is_dir():
+            failed += draft_dir(path, force=force, as_of=as_of, profile_name=profile_name, console=console)
+        else:
+            failed += review_file(path, side_file=side_file, force=force, as_of=as_of, profile_name=profile_name,
+                                  console=console, batch=batch)
+    if folders and len(folders) == 1:  # the desk, now showing the drafts
+        code = review_dir(folders[0], output=output, as_of=as_of, profile_name=profile_name, console=console)
+        failed += code
+    if batch:
+        click.echo("请审核、修改意见（可在审核台账中修改后用 docgen review --import 导入），"
+                   "再用 docgen render 或 docgen build 生成表3。")
+    sys.exit(1 if failed else 0)

@@ -52,6 +52,13 @@ class DeskRow:
     feedback: str
     note: str
     invalid: bool = False
+    path: str = ""  # the project file on disk (the desk links to it; --import writes back beside it)
+    status: str = ""  # 未起草 / 草稿 / 已修改 / 已出具 (desk_feedback)
+    reviewer: str = ""  # 审核单位
+    opinions: tuple[tuple[str, str], ...] = ()  # 表3 field label → its text, as in the file
+
+    def opinion(self, label: str) -> str:
+        return dict(self.opinions).get(label, "")
 
     @property
     def rank(self) -> int:

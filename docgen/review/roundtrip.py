@@ -196,6 +196,17 @@ def _block_style(node: Any) -> None:
             _block_style(child)
 
 
+def read_block(text: str) -> CommentedMap | None:
+    """The ``反馈`` mapping of ``text`` (None when the file has none)."""
+    lines = text.split("\n")
+    span = section_span(text) if text.strip() else None
+    if span is None:
+        return None
+    loaded = _load(_yaml(detect_layout(lines)), "\n".join(lines[span[0]:span[1]]) + "\n")
+    block = loaded.get(SECTION) if isinstance(loaded, CommentedMap) else None
+    return block if isinstance(block, CommentedMap) else None
+
+
 # --- the whole rewrite ----------------------------------------------------------------------
 
 
