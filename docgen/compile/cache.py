@@ -15,7 +15,9 @@ from pathlib import Path
 
 from ..render.package import write_atomic
 
-COMPILER_VERSION = "2"  # raise when the compiled output changes for the same DOCX
+# raise when the compiled output changes for the same DOCX (2: column headings on every page: print titles,
+# <thead>; 3: reports' HTML compiled from the DOCX too)
+COMPILER_VERSION = "3"
 SUFFIX = {"xlsx": ".xltx", "pdf": ".html"}  # .xltx: never taken for an output workbook
 
 _folder: Path | None = None
