@@ -87,6 +87,7 @@ class Done:
     skipped: dict[str, str] = field(default_factory=dict)
     values: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (source key, form) → packed values
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # located data warnings (元 for 万元, 0.15 for 15% …)
 
 
 @dataclass
@@ -171,6 +172,7 @@ def run_project(job: ProjectJob, out: Path) -> Done:
             done.failures = done.failures or [f"{job.display}: 数据有错误，未生成表单"]
             return done
         done.loaded = True
+        done.warnings = [str(d) for d in outcome.diagnostics if d.level is Level.WARNING]
         for render in job.renders:
             form = find_form(render.form)
             assert form is not None

@@ -19,6 +19,7 @@ class BuildResult:
     cleaned: int = 0  # leftover temporary files removed
     sources: int = 0
     moved: int = 0  # intact outputs moved to their new name (not rebuilt)
+    warnings: list[str] = field(default_factory=list)  # data warnings of the projects built this time
 
     @property
     def ok(self) -> bool:
