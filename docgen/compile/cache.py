@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..render.package import write_atomic
 
-COMPILER_VERSION = "1"  # raise when the compiled output changes for the same DOCX
+# raise when the compiled output changes for the same DOCX (2: column headings on every page: print titles, <thead>)
+COMPILER_VERSION = "2"
 SUFFIX = {"xlsx": ".xltx", "pdf": ".html"}  # .xltx: never taken for an output workbook
 
 _folder: Path | None = None

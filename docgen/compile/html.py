@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Cell, Layout, Repeat, next_repeat, occupancy, placeholder, starts_here, thead_rows
+from .model import Cell, Layout, Repeat, heading_block, next_repeat, occupancy, placeholder, starts_here
 
 _PLACEHOLDER = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})", re.DOTALL)
 
@@ -51,6 +51,17 @@ def _loop_cell(cell: Cell, var: str) -> str:
             + "{% endif %}")
 
 
+def _head(layout: Layout, grid: list) -> tuple[int, int]:  # type: ignore[type-arg]
+    """The heading rows made a <thead>: (0, 0) when a row span other than a through-running label crosses
+    the head's end (a table head cannot cut a merged cell)."""
+    start, count = heading_block(layout)
+    end = start + count
+    crossing = any(slot is not None and not slot[0].through and starts_here(grid, r_i, col)
+                   and r_i + slot[0].rows > end
+                   for r_i in range(start, end) for col, slot in enumerate(grid[r_i]))
+    return (0, 0) if crossing else (start, count)
+
+
 def emit_html(layout: Layout) -> str:
     """The Jinja HTML template of ``layout`` for PDF: the DOCX's grid, spans and group merges.
 
@@ -68,13 +79,18 @@ def emit_html(layout: Layout) -> str:
     if layout.subtitle:
         out.append(f'<div class="subtitle">{static(layout.subtitle)}</div>')
     out += [_line(left, right) for left, right in layout.top]
-    out.append(f'<table class="form" style="width: {sum(layout.widths):.2f}cm">')
-    out.append("<colgroup>" + "".join(f'<col style="width: {w:.2f}cm">' for w in layout.widths) + "</colgroup>")
-    thead = thead_rows(layout)
-    if thead:
-        out.append("<thead>")
+    table = (f'<table class="form" style="width: {sum(layout.widths):.2f}cm">'
+             + "<colgroup>" + "".join(f'<col style="width: {w:.2f}cm">' for w in layout.widths) + "</colgroup>")
+    out.append(table)
+    # the column headings are a <thead>, printed again on every page; headings under a project block start a
+    # second table (no gap: it continues the first one's grid), as a <thead> must open its table
+    start, count = _head(layout, grid)
     for r_i, row in enumerate(layout.rows):
-        if thead and r_i == thead:
+        if count and r_i == start:
+            if start:
+                out += ["</table>", table.replace('class="form"', 'class="form cont"', 1)]
+            out.append("<thead>")
+        if count and r_i == start + count:
             out.append("</thead><tbody>")
         repeat = row if isinstance(row, Repeat) else None
         tds = []
@@ -86,6 +102,9 @@ def emit_html(layout: Layout) -> str:
             if not starts_here(grid, r_i, col):
                 continue
             if repeat is not None and cell.through:
+                if count and r_i == start + count:  # the label stops at the head: an empty frame runs on below
+                    span = placeholder(f"{repeat.name}|length")
+                    tds.append(f'{{% if loop.first %}}<td rowspan="{span}"></td>{{% endif %}}')
                 continue  # covered by the label's rowspan
             if repeat is not None:
                 tds.append(_loop_cell(cell, repeat.var))
@@ -94,14 +113,16 @@ def emit_html(layout: Layout) -> str:
             if cell.through:
                 rep = next_repeat(layout, r_i)
                 name = layout.rows[rep].name  # type: ignore[union-attr]
-                rowspan = placeholder(f"{rep - r_i} + {name}|length")
+                in_head = count and start <= r_i < start + count
+                rowspan = str(start + count - r_i) if in_head else placeholder(f"{rep - r_i} + {name}|length")
+                rowspan = "" if rowspan == "1" else rowspan
             tds.append(_td(static(cell.text), cell, rowspan))
         if repeat is not None:
             out += [f"{{% for {repeat.var} in {repeat.name} %}}", '<tr class="item">' + "".join(tds) + "</tr>",
                     "{% endfor %}"]
         else:
             out.append("<tr>" + "".join(tds) + "</tr>")
-    if thead:
+    if count:
         out.append("</tbody>")
     out.append("</table>")
     for note in layout.notes:

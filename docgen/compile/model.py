@@ -109,6 +109,27 @@ def next_repeat(layout: Layout, r_i: int) -> int:
     return next(i for i, x in enumerate(layout.rows) if isinstance(x, Repeat) and i > r_i)
 
 
+def heading_block(layout: Layout) -> tuple[int, int]:
+    """(first row, number of rows) of the column headings printed again on every page: the ``w:tblHeader`` rows
+    at the top of the table, else the rows just above the first repeated row that no row span from higher up
+    enters (表1/表2/附件1/自评表: their 一级指标 … headings under the project block); (0, 0) without a list."""
+    if layout.header_rows:
+        return 0, layout.header_rows
+    first = next((i for i, row in enumerate(layout.rows) if isinstance(row, Repeat)), None)
+    if not first:
+        return 0, 0
+    grid = occupancy(layout)
+    start = first - 1
+
+    def entered_from_above(r_i: int) -> bool:
+        return any(slot is not None and not slot[0].through and r_i > 0 and grid[r_i - 1][c] is not None
+                   and grid[r_i - 1][c][0] is slot[0] for c, slot in enumerate(grid[r_i]))  # type: ignore[index]
+
+    while start > 0 and entered_from_above(start):
+        start -= 1
+    return start, first - start
+
+
 def print_title_rows(layout: Layout) -> int:
     """XLSX: the table rows Excel prints again on every page (its print titles may cut a merged cell)."""
     return layout.header_rows

@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from .model import HEI, SIZES, SONG, Cell, Layout, Repeat, next_repeat, occupancy, placeholder, print_title_rows
+from .model import HEI, SIZES, SONG, Cell, Layout, Repeat, heading_block, next_repeat, occupancy, placeholder
 from .model import starts_here as _starts_here
 
 _THIN = Side(style="thin", color="000000")
@@ -78,9 +78,9 @@ def emit_xlsx(layout: Layout) -> bytes:
         _line(ws, r, left, right, half, ncols)
         r += 1
     first_table_row = r
-    titles = print_title_rows(layout)
+    start, titles = heading_block(layout)  # the column headings, printed again at the top of every page
     if titles:
-        ws.print_title_rows = f"{first_table_row}:{first_table_row + titles - 1}"
+        ws.print_title_rows = f"{first_table_row + start}:{first_table_row + start + titles - 1}"
     grid = occupancy(layout)
     for r_i, row in enumerate(layout.rows):
         repeat = row if isinstance(row, Repeat) else None

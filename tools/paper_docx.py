@@ -1,0 +1,121 @@
+"""Set the page-flow properties of the forms' Word templates in place (idempotent; the DOCX is the source):
+
+- every table row ``w:cantSplit`` (a row never runs over a page);
+- the column headings ``w:tblHeader`` when they open the table (Word repeats only a table's first rows; headings
+  under a project block are repeated in the XLSX and PDF, see docgen/compile/model.py heading_block);
+- the notes and signature lines under the table ``w:keepNext`` down to the last one, and the paragraphs of the
+  table's last row too when it is a fixed row (not a repeated one): the notes and the 填报人/审核单位 lines never
+  stand alone on a page, they go with the last rows (Word and LibreOffice both honour keep-with-next).
+
+Usage: python tools/paper_docx.py [FORM_ID …]   (default: every form template in templates/docx/ but the reports)
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from docgen.compile.model import heading_block  # noqa: E402
+from docgen.compile.read_docx import read_layout  # noqa: E402
+from docgen.render.package import write_zip  # noqa: E402
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{W}}}"
+REPORTS = {"monitor-report", "tracking-report", "self-eval-report"}
+# pPr children that come before w:keepNext in the schema's sequence
+_BEFORE_KEEP_NEXT = {"pStyle"}
+# trPr children are a choice group: any order is valid
+
+
+def _ppr(p: etree._Element) -> etree._Element:
+    ppr = p.find(_W + "pPr")
+    if ppr is None:
+        ppr = etree.SubElement(p, _W + "pPr")
+        p.remove(ppr)
+        p.insert(0, ppr)
+    return ppr
+
+
+def keep_next(p: etree._Element) -> None:
+    ppr = _ppr(p)
+    if ppr.find(_W + "keepNext") is not None:
+        return
+    at = 0
+    for i, child in enumerate(ppr):
+        if etree.QName(child).localname in _BEFORE_KEEP_NEXT:
+            at = i + 1
+    ppr.insert(at, etree.Element(_W + "keepNext"))
+
+
+def cant_split(tr: etree._Element) -> None:
+    trpr = tr.find(_W + "trPr")
+    if trpr is None:
+        trpr = etree.Element(_W + "trPr")
+        at = 1 if len(tr) and etree.QName(tr[0]).localname == "tblPrEx" else 0
+        tr.insert(at, trpr)
+    if trpr.find(_W + "cantSplit") is None:
+        trpr.append(etree.Element(_W + "cantSplit"))
+
+
+def _is_tag_row(tr: etree._Element) -> bool:
+    text = "".join(tr.itertext()).strip()
+    return text.startswith("{%tr") or text.startswith("{%-tr")
+
+
+def table_header(tbl: etree._Element, count: int) -> None:
+    rows = [tr for tr in tbl.findall(_W + "tr") if not _is_tag_row(tr)]
+    for tr in rows[:count]:
+        cant_split(tr)
+        trpr = tr.find(_W + "trPr")
+        assert trpr is not None
+        if trpr.find(_W + "tblHeader") is None:
+            trpr.append(etree.Element(_W + "tblHeader"))
+
+
+def paper(document: bytes, heading: tuple[int, int] = (0, 0)) -> bytes:
+    """``heading``: the column headings (first row, rows) of the form's layout."""
+    root = etree.fromstring(document)
+    body = root.find(_W + "body")
+    assert body is not None
+    tables = body.findall(_W + "tbl")
+    for tbl in tables:
+        for tr in tbl.findall(_W + "tr"):
+            if not _is_tag_row(tr):
+                cant_split(tr)
+    if tables and heading[0] == 0 and heading[1]:
+        table_header(tables[0], heading[1])
+    if tables:
+        last_table = tables[-1]
+        after = [p for p in body[body.index(last_table) + 1:] if p.tag == _W + "p" and "".join(p.itertext()).strip()]
+        for p in after[:-1]:
+            keep_next(p)
+        rows = last_table.findall(_W + "tr")
+        if after and rows and not _is_tag_row(rows[-1]):
+            for p in rows[-1].iter(_W + "p"):
+                keep_next(p)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def main(ids: list[str]) -> None:
+    for path in sorted((ROOT / "templates" / "docx").glob("*.docx")):
+        if path.stem in REPORTS or (ids and path.stem not in ids):
+            continue
+        with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as zf:
+            parts = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+        heading = heading_block(read_layout(path.read_bytes(), path.stem))
+        parts = [(n, paper(d, heading) if n == "word/document.xml" else d) for n, d in parts]
+        data = write_zip(parts)
+        if data != path.read_bytes():
+            path.write_bytes(data)
+            print(f"{path.relative_to(ROOT)}: updated")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
