@@ -4,12 +4,8 @@
 # 审核台账写入 out/审核台账.xlsx，Excel 填报工作簿示例写入 out/填报工作簿示例.xlsx。
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-<<<<<<< HEAD
 bash "$ROOT/scripts/system-packages.sh" pdf  # as root: pango, a Chinese font; otherwise the apt-get line to run
-source "$ROOT/scripts/setup.sh" pdf  # the PDF extra: PDFs are made when pango and a Chinese font are installed
-=======
 source "$ROOT/scripts/setup.sh" pdf,web  # the PDF extra: PDFs are made when pango and a Chinese font are installed
->>>>>>> main
 cd "$ROOT"
 echo "== 校验 samples/ =="
 docgen check samples/

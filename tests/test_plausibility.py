@@ -193,3 +193,13 @@ def test_intake_import_shows_the_warning(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["intake", "import", str(book), "-o", str(tmp_path / "back.yaml")])
     assert result.exit_code == 0, result.output
     assert "是否应为 92%？" in result.stderr
+
+
+def test_build_shows_the_warning_of_a_project_it_builds(tmp_path: Path) -> None:
+    src = tmp_path / "projects"
+    src.mkdir()
+    _yaml(src, YUAN, "yuan.yaml")
+    res = CliRunner().invoke(cli, ["build", str(src), "-o", str(tmp_path / "out"), "--forms", "target",
+                                   "--format", "docx", "--jobs", "1"], terminal_width=250)
+    assert res.exit_code == 0, res.output
+    assert "数据警告" in res.output and "可能按元填写了（1,200,000 元 = 120.00 万元）" in res.output

@@ -98,6 +98,7 @@ class Done:
     values: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (source key, form) → packed values
     failures: list[str] = field(default_factory=list)
     summary: bytes | None = None  # a project's packed summary row (formdata.rows), for the aggregates
+    warnings: list[str] = field(default_factory=list)  # located data warnings (元 for 万元, 0.15 for 15% …)
 
 
 @dataclass
@@ -184,6 +185,7 @@ def run_project(job: ProjectJob, out: Path) -> Done:
             done.failures = done.failures or [f"{job.display}: 数据有错误，未生成表单"]
             return done
         done.loaded = True
+        done.warnings = [str(d) for d in outcome.diagnostics if d.level is Level.WARNING]
         try:
             done.summary = pack_row(project_row(outcome.result))
         except Exception as exc:

@@ -73,6 +73,10 @@ def print_report(console: Console, result: BuildResult, out: Path) -> None:
         console.print(shown(f"提示：{note}"), markup=False)
     for message in result.failures:
         console.print(shown(f"失败：{message}"), markup=False)
+    if result.warnings:
+        console.print(f"数据警告 {len(result.warnings)} 条（本次生成的项目；不影响生成，docgen check 可查看全部）：")
+        for message in result.warnings[:SHOWN]:
+            console.print(shown(f"  {message}"), markup=False)
     for path in sorted(result.deleted):
         console.print(shown(f"已删除 {path}"), markup=False)
     lines = change_lines(result)

@@ -20,6 +20,7 @@ class BuildResult:
     sources: int = 0
     notes: list[str] = field(default_factory=list)  # told, not failures (e.g. a 主管部门's folder renamed)
     moved: int = 0  # intact outputs moved to their new name (not rebuilt)
+    warnings: list[str] = field(default_factory=list)  # data warnings of the projects built this time
 
     @property
     def ok(self) -> bool:

@@ -101,6 +101,7 @@ class _Runner:
         res, plan = self.result, self.plan
         if done.failures:
             res.fail(done.key, done.failures)
+        res.warnings += done.warnings
         written = {(w.key, w.form, w.fmt): w.path for w in done.written}
         for w in done.written:
             data, template, profile = plan.hashes[w.path]
