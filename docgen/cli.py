@@ -47,7 +47,7 @@ def _console(err: bool = False) -> Console:
 
     stream = sys.stderr if err else sys.stdout
     wide = None if stream.isatty() else 160  # a file or pipe gets whole lines, not a narrow wrap
-    return Console(stderr=err, highlight=False, soft_wrap=True, width=wide)
+    return Console(stderr=err, highlight=False, emoji=False, soft_wrap=True, width=wide)
 
 
 def _echo_diagnostics(outcome: Outcome, err: bool = False) -> None:

@@ -54,7 +54,7 @@ def kept(before: dict[Path, bytes]) -> None:
 def test_disk_full_writing_an_output(built, runner, monkeypatch) -> None:
     src, out, before = built
 
-    def full(path: Path, data: bytes) -> None:
+    def full(path: Path, data: bytes, **_: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(jobs, "write_atomic", full)

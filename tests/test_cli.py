@@ -132,3 +132,14 @@ def _heavy_modules_after(args: list[str]) -> str:
 def test_help_check_compute_load_no_renderer(args: list[str]) -> None:
     """`docgen --help`, check and compute never load python-docx, openpyxl or WeasyPrint (they are slow to import)."""
     assert "HEAVY []" in _heavy_modules_after(args)
+
+
+
+def test_a_line_number_is_never_turned_into_an_emoji() -> None:
+    # the build report prints "x.yaml:100: …" through rich, which would make ":100:" an emoji
+    from docgen.cli import _console
+
+    console = _console()
+    with console.capture() as captured:
+        console.print("p.yaml:100: 年度: 无法识别", markup=False)
+    assert "p.yaml:100: 年度" in captured.get()
