@@ -525,3 +525,21 @@ def test_a_workbook_project_placed_in_the_folder_is_told_to_be_converted_before_
     r = c.post(f"/p/{pid('饮水.xlsx')}/opinions", data={"csrf": token})
     assert r.status_code == 422
     assert not (folder / "饮水.反馈.yaml").exists()
+
+
+def test_triage_pages_a_long_list(folder: Path) -> None:
+    import shutil
+
+    for i in range(105):
+        text = (folder / WATER_SAMPLE).read_text(encoding="utf-8").replace(
+            "项目名称: 2024年农村饮水安全巩固提升工程", f"项目名称: 第{i}号工程")
+        (folder / f"many-{i:03d}.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(folder / WATER_SAMPLE, folder / "copy.yaml")
+    c, _ = login(folder, "reviewer")
+    first = c.get("/triage").text
+    assert len(set(project_ids(first))) == 100 and "第 1/2 页" in first
+    second = c.get("/triage", params={"page": "2"}).text
+    assert len(set(project_ids(second))) == 8 and ">101<" in second
+    assert c.get("/triage", params={"page": "x"}).status_code == 200
+    ws = openpyxl.load_workbook(io.BytesIO(c.get("/triage.xlsx").content)).active
+    assert ws.max_row == 109

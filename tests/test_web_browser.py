@@ -103,6 +103,7 @@ def browser(tmp_path: Path) -> Iterator[object]:
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     driver.downloads = downloads  # type: ignore[attr-defined]
+    driver.implicitly_wait(20)  # a click that submits a form does not wait for the next page
     try:
         yield driver
     finally:
@@ -126,12 +127,27 @@ def _login(driver: object, base: str, name: str) -> None:
     driver.find_element(By.ID, "name").send_keys(name)  # type: ignore[attr-defined]
     driver.find_element(By.ID, "password").send_keys(PASSWORD)  # type: ignore[attr-defined]
     driver.find_element(By.ID, "login").click()  # type: ignore[attr-defined]
+    _until(driver, lambda d: "/login" not in d.current_url)
+
+
+def _until(driver: object, condition: object) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 30).until(condition)  # type: ignore[arg-type]
+
+
+def _text(driver: object, element_id: str, text: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    _until(driver, ec.text_to_be_present_in_element((By.ID, element_id), text))
 
 
 def _logout(driver: object) -> None:
     from selenium.webdriver.common.by import By
 
     driver.find_element(By.CSS_SELECTOR, "header form button").click()  # type: ignore[attr-defined]
+    _until(driver, lambda d: d.current_url.endswith("/login"))
 
 
 def _upload(driver: object, base: str, path: Path) -> str:
@@ -170,7 +186,7 @@ def test_unit_submits_reviewer_issues_table3_unit_downloads_it(server: tuple[str
 
     # the reviewer finds it in the triage, edits an opinion and issues 表3
     _login(d, base, "reviewer")
-    assert d.current_url.endswith("/triage")  # type: ignore[attr-defined]
+    _until(d, lambda d: d.current_url.endswith("/triage"))
     _shot(d, "triage")
     d.find_element(By.LINK_TEXT, "2024年农村饮水安全巩固提升工程").click()  # type: ignore[attr-defined]
     assert "未审核" in d.find_element(By.ID, "status").text  # type: ignore[attr-defined]
@@ -181,9 +197,9 @@ def test_unit_submits_reviewer_issues_table3_unit_downloads_it(server: tuple[str
     area.send_keys(SENTENCE)
     _shot(d, "opinions")
     d.find_element(By.ID, "save").click()  # type: ignore[attr-defined]
-    assert "意见已保存" in d.find_element(By.ID, "notice").text  # type: ignore[attr-defined]
+    _text(d, "notice", "意见已保存")
     d.find_element(By.ID, "issue").click()  # type: ignore[attr-defined]
-    assert "已出具" in d.find_element(By.ID, "status").text  # type: ignore[attr-defined]
+    _text(d, "status", "已出具")
     d.get(f"{base}/departments")  # type: ignore[attr-defined]
     _shot(d, "departments")
     _logout(d)

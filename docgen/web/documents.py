@@ -31,7 +31,7 @@ MIME = {
     "zip": "application/zip",
 }
 _CACHE: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-_CACHE_SIZE = 64
+_CACHE_SIZE = 256  # a few tens of MB at most (a PDF is ~300 KB, a DOCX or XLSX ~20 KB)
 _lock = threading.Lock()
 
 

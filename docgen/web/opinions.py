@@ -23,7 +23,7 @@ from ..project import validate
 from ..render.package import write_atomic
 from ..review import roundtrip as rt
 from ..review.apply import KEY_ORDER, apply_review
-from ..review.command import _side_seed
+from ..review.command import side_seed
 from ..review.draft import draft
 from ..sidefile import merge, side_file_for
 from ..yamlfile import parse, read
@@ -121,7 +121,7 @@ def save(entry: Entry, values: dict[str, str], version: str, today: date | None 
             theirs_values, _ = _values_from_text(entry, text)
             return Conflict(theirs_values, mine, version_of(text))
         before, _ = current_values(entry)
-        seed = text if text.strip() else _side_seed(entry.path.read_bytes().decode("utf-8"), result.project.name,
+        seed = text if text.strip() else side_seed(entry.path.read_bytes().decode("utf-8"), result.project.name,
                                                       entry.path.name)
 
         def edit(block: CommentedMap) -> None:
@@ -159,8 +159,7 @@ def _values_from_text(entry: Entry, text: str) -> tuple[dict[str, str], bool]:
 
 
 def mark_drafted(store: Store, entry: Entry, who: str, changed: str) -> None:
-    store.set_status(entry.rel, DRAFTED, who)
-    store.audit(who, "保存意见", entry.rel, changed)
+    store.set_status_logged(entry.rel, DRAFTED, who, "保存意见", changed)
 
 
 def issue(store: Store, entry: Entry, who: str) -> Path:

@@ -128,6 +128,13 @@ class Store:
         with self.tx() as db:
             db.execute("INSERT OR REPLACE INTO status VALUES (?, ?, ?, ?)", (project, state, who, now()))
 
+    def set_status_logged(self, project: str, state: str, who: str, action: str, detail: str) -> None:
+        """A new status and its audit-log line, in one transaction."""
+        with self.tx() as db:
+            db.execute("INSERT OR REPLACE INTO status VALUES (?, ?, ?, ?)", (project, state, who, now()))
+            db.execute("INSERT INTO audit (at, who, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                       (now(), who, action, project, detail))
+
     def issued(self, project: str) -> list[sqlite3.Row]:
         return self.query("SELECT * FROM issued WHERE project = ? ORDER BY id DESC", project)
 

@@ -49,6 +49,16 @@ def _yaml(entry: Entry) -> bool:
     return entry.path.suffix.lower() in YAML_SUFFIXES
 
 
+PAGE_ROWS = 100  # rows of the triage page (the desk XLSX has them all)
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
 LIGHTS = ("红灯", "黄灯", "绿灯", "—")
 Endpoint = Callable[[Request], Any]
 
@@ -206,9 +216,13 @@ def routes(desk: Desk) -> list[tuple[str, Endpoint, list[str]]]:
         everything = projects.all()
         departments = sorted({e.department for e in everything if e.department})
         counts = Counter(e.row.severity for e in everything)
-        return desk.page(request, "triage.html", entries=entries, q=q, departments=departments, lights=LIGHTS,
+        pages = max(1, (len(entries) + PAGE_ROWS - 1) // PAGE_ROWS)
+        page = min(max(1, _int(request.query_params.get("page"), 1)), pages)
+        shown = entries[(page - 1) * PAGE_ROWS:page * PAGE_ROWS]
+        return desk.page(request, "triage.html", entries=shown, q=q, departments=departments, lights=LIGHTS,
                          statuses=store.statuses(), states=STATUSES, severities=SEVERITY, counts=counts,
-                         total=len(everything), unreviewed=UNREVIEWED)
+                         total=len(everything), matched=len(entries), page=page, pages=pages,
+                         first=(page - 1) * PAGE_ROWS, unreviewed=UNREVIEWED)
 
     def triage_xlsx(request: Request) -> Response:
         need(request, REVIEWER, ADMIN)
