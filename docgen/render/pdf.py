@@ -1,6 +1,6 @@
 """PDF rendering: a form's Jinja HTML template (templates/html/) through WeasyPrint.
 
-The HTML templates mirror the DOCX grid (written by tools/make_templates.py from the same layouts) and
+The HTML templates are compiled from the form's DOCX (docgen/compile/, cached by the DOCX's hash) and
 are fed the same computed context. WeasyPrint is an optional extra (``pip install "docgen[pdf]"``):
 this module imports it only when a PDF is asked for. Per process there is one FontConfiguration and
 one parsed stylesheet (templates/html/forms.css); each template is compiled once.
