@@ -22,7 +22,15 @@ from .conftest import EXAMPLE
 from .test_templatecheck import patch_docx
 
 MONITOR = find_form("monitor")
-REPORT = find_form("monitor-report")  # a report keeps a hand-written HTML template (forms' are compiled from DOCX)
+REPORT = find_form("monitor-report")
+HAND_MADE = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<body>\n<h1>{{ 报告标题 }}</h1>\n<p>{{ 项目名称 }}</p>\n</body>\n</html>\n"
+
+
+def hand_made_html(templates: Path) -> Path:
+    """A hand-made HTML template (an override of the one compiled from the Word file)."""
+    path = templates / "html" / "monitor-report.html"
+    path.write_text(HAND_MADE, encoding="utf-8")
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +79,7 @@ def test_template_literal_braces_still_become_braces(templates: Path, tmp_path: 
     ("{{ 9 ** 99999 }}", "过大"),
 ])
 def test_templates_check_flags_what_the_sandbox_refuses(templates: Path, runner, expr: str, told: str) -> None:
-    path = templates / "html" / "monitor-report.html"
+    path = hand_made_html(templates)
     text = path.read_text(encoding="utf-8")
     line = next(i for i, ln in enumerate(text.split("\n"), 1) if "{{ 项目名称 }}" in ln)
     path.write_text(text.replace("{{ 项目名称 }}", expr, 1), encoding="utf-8")
@@ -105,7 +113,7 @@ def test_render_command_locates_template_faults(templates: Path, tmp_path: Path,
 
 
 def test_html_render_error_carries_the_file_line(templates: Path) -> None:
-    path = templates / "html" / "monitor-report.html"
+    path = hand_made_html(templates)
     text = path.read_text(encoding="utf-8")
     line = next(i for i, ln in enumerate(text.split("\n"), 1) if "{{ 项目名称 }}" in ln)
     path.write_text(text.replace("{{ 项目名称 }}", "{{ 项目名称.__class__ }}"), encoding="utf-8")

@@ -101,8 +101,9 @@ def paper(document: bytes, heading: tuple[int, int] = (0, 0)) -> bytes:
         if after and rows and not _is_tag_row(rows[-1]):
             for p in rows[-1].iter(_W + "p"):
                 keep_next(p)
-        elif after and len(rows) > 1 and _is_tag_row(rows[-1]):
-            # the table ends with its repeated row: every repeated row keeps with the next, and so do the column
+        elif after and len(rows) > 1 and _is_tag_row(rows[-1]) and heading[0] > 0:
+            # the table ends with its repeated row under a project block: every repeated row keeps with the next,
+            # and so do the column
             # headings above them, so the list goes with the notes; a list longer than a page still breaks
             # between rows (the office suite gives up a keep that cannot be met), with its last rows on the notes' page
             plain = [tr for tr in rows if not _is_tag_row(tr)]

@@ -81,7 +81,7 @@ class CompiledDocx:
         return docxloops.render_parts(lambda: self.template.render(context), self._passes)
 
     def _passes(self, xml: str) -> str:
-        """After Jinja: the template's own line breaks, literal braces, XML-forbidden characters, docxtpl's line
+        """After Jinja: the template's own line breaks, XML-forbidden characters, docxtpl's line
         handling (\\n → w:br …), and the group markers turned into vertical merges."""
         xml = _ILLEGAL_XML.sub("", _text_passes(xml))
         xml = resolve_listing(self._tpl, xml)
