@@ -104,7 +104,7 @@ def main() -> None:
 
         took, count, _ = run(src, out, jobs, env)
         print(f"全部生成（DOCX+XLSX）      {took:6.2f} s   生成 {count} 份")
-        monitors = len(list(out.rglob(f"*-{MONITOR}.docx")))
+        monitors = len(list(out.rglob(f"{MONITOR}.docx")))
 
         took, count, _ = run(src, out, jobs, env)
         print(f"无变化重建                 {took:6.2f} s   生成 {count} 份")
@@ -112,9 +112,10 @@ def main() -> None:
         touch_template(templates / "docx" / "monitor.docx")
         took, count, _ = run(src, out, jobs, env)
         files = rebuilt(out)
-        only = all(f.endswith(f"-{MONITOR}.docx") for f in files) and len(files) == monitors
+        # the Word file is the source of the form's Excel template too: its DOCX and XLSX are rebuilt, nothing else
+        only = all(f.endswith((f"/{MONITOR}.docx", f"/{MONITOR}.xlsx")) for f in files) and len(files) == 2 * monitors
         print(f"改动 monitor.docx 后重建   {took:6.2f} s   生成 {count} 份"
-              f"（{'恰好是全部 ' + str(monitors) + ' 份附件1 Word' if only else '与预期不符'}）")
+              f"（{'恰好是全部 ' + str(monitors) + ' 份附件1 Word 和 Excel' if only else '与预期不符'}）")
 
         edited = src / "p0007.yaml"
         text = edited.read_text(encoding="utf-8")
@@ -122,7 +123,7 @@ def main() -> None:
         took, count, _ = run(src, out, jobs, env)
         files = rebuilt(out)
         name = "2024年第7号民生项目 & 配套工程"
-        own = [f for f in files if f.split("/")[-1].startswith(name)]
+        own = [f for f in files if name in f.split("/")[:-1]]  # OUT/主管部门/项目名称/表名.ext
         aggregates = [f for f in files if f.startswith("汇总/")]
         only = len(own) + len(aggregates) == len(files) and own
         print(f"修改一个项目后重建         {took:6.2f} s   生成 {count} 份（该项目 {len(own)} 份，"

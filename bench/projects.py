@@ -34,11 +34,13 @@ def _indicator(rng: random.Random, i: int, level1: str, level2: str) -> tuple[di
     return {"一级指标": level1, "二级指标": level2, "三级指标": name, "指标值": target}, entry
 
 
-def project(seed: int) -> dict[str, Any]:
+def project(seed: int, indicators: int | None = None) -> dict[str, Any]:
+    """A project with ``indicators`` 三级指标 (default: 8–20, drawn from the seed)."""
     rng = random.Random(seed)
-    n = rng.randint(8, 20)
+    n = rng.randint(8, 20) if indicators is None else indicators
     plan = [("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"), ("产出指标", "成本指标"),
             ("效益指标", "社会效益指标"), ("效益指标", "可持续影响指标"), ("满意度指标", "服务对象满意度指标")]
+    plan = plan[:n]
     while len(plan) < n:
         level1 = rng.choice(["产出指标", "效益指标"])
         plan.append((level1, rng.choice(["数量指标", "质量指标"] if level1 == "产出指标" else ["经济效益指标", "社会效益指标"])))

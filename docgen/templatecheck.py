@@ -430,11 +430,17 @@ def sample_vocabularies(forms: list[Form], samples: Path = SAMPLES) -> dict[str,
 
 def drift_problems(form: Form, fmt: str, override: Path, shown: str) -> list[TemplateProblem]:
     """A hand-made XLSX/HTML template compared with the form's DOCX: each differing label or placeholder."""
-    from .compile.drift import differences, html_tokens, xlsx_tokens
+    from .compile.drift import differences, html_tokens, report_word_tokens, token_differences, xlsx_tokens
     from .compile.read_docx import read_layout
+    from .compile.report import compile_report_html
 
     docx = template_path(form, "docx")
     try:
+        if not form.tabular:
+            word = report_word_tokens(compile_report_html(docx.read_bytes(), form.id))
+            tokens = html_tokens(override.read_text(encoding="utf-8"))
+            return [TemplateProblem(shown, where, "", message)
+                    for where, message in token_differences(word, tokens, "HTML 模板", display_path(docx))]
         layout = read_layout(docx.read_bytes(), form.id)
         if fmt == "xlsx":
             tokens, kind = xlsx_tokens(override.read_bytes()), "Excel 模板"
@@ -467,7 +473,7 @@ def check_template(form: Form, fmt: str, vocab: Vocabulary | None) -> TemplateRe
         return report  # its variables are the DOCX's: an unknown one is reported once, on the DOCX
     else:
         report.uses, report.problems = reader(path, vocab or Vocabulary(), shown)
-    if fmt != "docx" and form.tabular:
+    if fmt != "docx" and path.suffix != ".docx":
         report.problems += drift_problems(form, fmt, path, shown)
     if fmt == "xlsx":
         report.notes = sheet_notes(path, shown) if path.suffix == ".xlsx" else []

@@ -212,18 +212,91 @@ def test_no_weasyprint_says_pip_install(fresh_checks, monkeypatch: pytest.Monkey
     assert available_formats() == FORMATS == ("docx", "xlsx")
 
 
-def test_one_pass_font_subset_gives_weasyprints_bytes(rendered: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The speed-up subsets each font in one HarfBuzz pass; WeasyPrint's own two passes must give the same PDF."""
+def test_font_patch_applies_to_this_weasyprint() -> None:
+    """Fails loudly when a WeasyPrint upgrade moves what render/pdfspeed.py replaces: check the patch against the
+    new version (test_subset_fonts_draw_what_weasyprint_draws) and extend SUBSET_VERSIONS."""
+    import weasyprint
     from weasyprint.pdf import fonts
 
-    context = rendered["monitor"][3]
+    pdfmod.require_pdf()
+    pdfmod._shared(ROOT / "templates" / "html")
+    assert pdfspeed.stock_subset() is not None, f"render/pdfspeed.py does not apply to WeasyPrint {weasyprint.__version__}"
+    assert fonts.Font._harfbuzz_subset is pdfspeed.one_pass_subset
+
+
+def test_font_files_are_copied_once_per_process() -> None:
+    """WeasyPrint copies a whole font file out of HarfBuzz for every font of every PDF; pdfspeed remembers the
+    big ones. Fails loudly when an upgrade stops calling get_hb_object_data from Font.__init__."""
+    import inspect
+
+    from weasyprint.pdf import fonts
+
+    pdfmod._shared(ROOT / "templates" / "html")
+    assert hasattr(fonts.get_hb_object_data, "stock"), "render/pdfspeed.py: the font-file memo is not installed"
+    assert "get_hb_object_data(self.hb_face)" in inspect.getsource(fonts.Font.__init__)
     form = find_form("monitor")
+    context = form.build(run_file(EXAMPLE, "x").result)
+    first = render_bytes(form, context, "pdf", "t")
+    assert pdfspeed._FACES, "no font file was remembered (the CJK fonts are larger than the threshold)"
+    assert render_bytes(form, context, "pdf", "t") == first
+
+
+def _pixels(pdf: bytes, folder: Path, name: str) -> list:
+    from PIL import Image
+
+    (folder / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(folder / f"{name}.pdf"), str(folder / name)], check=True)
+    return [Image.open(p).convert("L").tobytes() for p in sorted(folder.glob(f"{name}-*.png"))]
+
+
+@needs_poppler
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) not installed")
+@pytest.mark.parametrize("form_id", ["monitor", "monitor-report"])
+def test_subset_fonts_draw_what_weasyprint_draws(form_id: str, rendered: dict, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The glyph-only CJK subsets embedded as bare CFF and the font-family lists cut to the installed fonts
+    (render/pdfspeed.py) give the pages WeasyPrint gives with its own full subsets and the stylesheets as written,
+    pixel for pixel (poppler), at a fraction of the size; the text stays extractable."""
+    from weasyprint.pdf import fonts
+
+    form = find_form(form_id)
+    assert form is not None
+    outcomes = [run_file(p, str(p)) for p, _ in project_files([SAMPLES])]
+    result = next(o.result for o in outcomes if o.result is not None and not missing_data(form, o.result))
+    context = form.build(result)
     ours = render_bytes(form, context, "pdf", "t")
     stock = pdfspeed.stock_subset()
-    if stock is None:
-        pytest.skip("this WeasyPrint version subsets its own way")
+    assert stock is not None
     monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", stock)
-    assert render_bytes(form, context, "pdf", "t") == ours
+    monkeypatch.setattr(pdfmod, "bare_cid_fonts", None)
+    monkeypatch.setattr(pdfmod, "resolved_font_families", lambda css, _fonts: css)  # the stylesheets as written
+    monkeypatch.setattr(pdfmod, "_SHARED", {})
+    monkeypatch.setattr(pdfmod, "_OTHER_CSS", {})
+    theirs = render_bytes(form, context, "pdf", "t")
+    assert len(ours) * 1.5 < len(theirs)
+    assert _pixels(ours, tmp_path, "ours") == _pixels(theirs, tmp_path, "theirs")
+    (tmp_path / "ours.pdf").write_bytes(ours)
+    assert result.project.name.replace(" ", "") in re.sub(r"\s+", "", _text(tmp_path / "ours.pdf"))
+
+
+def test_font_family_lists_keep_what_fontconfig_has() -> None:
+    """Families this machine does not have are cut from the stylesheets' lists (Pango would look each one up for
+    every text); installed ones, aliases and generic families stay; a list with none of them is left alone."""
+    fonts, _, _ = pdfmod._shared(ROOT / "templates" / "html")
+    css = ('html { font-family: "docgen-absent-face", "DejaVu Sans", serif; }\n'
+           'p { font-family: "docgen-absent-face", "docgen-absent-2"; }')
+    if pdfspeed._matched_family("DejaVu Sans", fonts._config) != "dejavu sans":
+        pytest.skip("DejaVu Sans is not installed here")
+    out = pdfspeed.resolved_font_families(css, fonts)
+    assert 'html { font-family: "DejaVu Sans", serif; }' in out
+    assert 'p { font-family: "docgen-absent-face", "docgen-absent-2"; }' in out
+
+
+def test_cid_keyed_cff_detection() -> None:
+    from weasyprint.text.fonts import FontConfiguration  # noqa: F401 - the PDF extra is there
+
+    assert not pdfspeed.is_cid_keyed_cff(b"not a font at all")
+    assert pdfspeed.cff_table(b"\0\1\0\0" + b"\0" * 8) is None
 
 
 def test_reduced_user_agent_stylesheet_keeps_what_templates_use() -> None:

@@ -30,11 +30,9 @@ MM = 72 / 25.4
 POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdffonts") is not None
 FC = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout \
     if shutil.which("fc-list") else ""
-pytestmark = [
-    pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdffonts) not installed"),
-    pytest.mark.skipif("FandolFang" not in FC or "FandolKai" not in FC,
-                       reason="FandolFang/FandolKai not installed (scripts/system-packages.sh)"),
-]
+needs_faces = pytest.mark.skipif(
+    not POPPLER or "FandolFang" not in FC or "FandolKai" not in FC,
+    reason="poppler-utils (pdftotext, pdffonts) or FandolFang/FandolKai not installed (scripts/system-packages.sh)")
 SAMPLE = "xiangcun-zhenxing-zonghe.yaml"
 REPORTS = ("monitor-report", "tracking-report", "self-eval-report")
 TEXT_TOP, TEXT_BOTTOM, LEFT, RIGHT = 37 * MM, 262 * MM, 28 * MM, 184 * MM
@@ -79,10 +77,13 @@ def _render(form_id: str, tmp_path: Path, extra: dict[str, object] | None = None
 @pytest.fixture(scope="module")
 def long_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 自评报告 with a 项目概况 of several pages of Chinese text, so that full pages and lines can be counted."""
+    if not (POPPLER and "FandolFang" in FC and "FandolKai" in FC):
+        pytest.skip("poppler-utils or the Fandol faces not installed")
     return _render("self-eval-report", tmp_path_factory.mktemp("report"), {"项目概况": [LONG]})
 
 
 @pytest.mark.parametrize("form_id", REPORTS)
+@needs_faces
 def test_fonts_fangsong_body_kaiti_headings(form_id: str, tmp_path: Path) -> None:
     pdf = _render(form_id, tmp_path)
     fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
@@ -94,6 +95,7 @@ def test_fonts_fangsong_body_kaiti_headings(form_id: str, tmp_path: Path) -> Non
         assert names[name][-5] == "yes", fonts  # embedded (emb column)
 
 
+@needs_faces
 def test_full_page_has_22_lines_of_28_characters(long_report: Path) -> None:
     pages = _pages(long_report)
     assert len(pages) >= 3
@@ -109,6 +111,7 @@ def test_full_page_has_22_lines_of_28_characters(long_report: Path) -> None:
 
 
 @pytest.mark.parametrize("form_id", REPORTS)
+@needs_faces
 def test_edges_justified_and_page_number(form_id: str, tmp_path: Path) -> None:
     """Every line that is not the last of its paragraph ends at 184 mm (justified both sides, also with figures)."""
     pages = _pages(_render(form_id, tmp_path))
@@ -126,6 +129,7 @@ def test_edges_justified_and_page_number(form_id: str, tmp_path: Path) -> None:
         assert abs(middle - (TEXT_BOTTOM + 7 * MM)) <= 1 * MM, middle / MM
 
 
+@needs_faces
 def test_negative_figure_never_split_after_its_minus(tmp_path: Path) -> None:
     """The minus sign is a non-breaking hyphen: a line never ends with it, wherever the figure falls."""
     texts = ["本项目" * k + NEGATIVE * 12 for k in range(1, 10)]
@@ -133,3 +137,17 @@ def test_negative_figure_never_split_after_its_minus(tmp_path: Path) -> None:
     lines = [line.text for page in pages for line in page]
     assert sum(text.count("50.00%") for text in lines) >= 9 * 12
     assert not any(text.endswith(("-", "\u2011")) for text in lines)
+
+
+def test_missing_faces_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a 仿宋/楷体 face the report PDF falls back to a 宋体 face and says so in one line."""
+    from docgen.render import report_pdf
+
+    report_pdf.missing_faces_note.cache_clear()
+    monkeypatch.setattr(report_pdf, "_fc_list", lambda: "Noto Serif CJK SC\nNoto Sans CJK SC\n")
+    note = report_pdf.missing_faces_note()
+    assert note is not None and "仿宋、楷体" in note and "\n" not in note
+    report_pdf.missing_faces_note.cache_clear()
+    monkeypatch.setattr(report_pdf, "_fc_list", lambda: "FandolFang\nFandolKai\n")
+    assert report_pdf.missing_faces_note() is None
+    report_pdf.missing_faces_note.cache_clear()

@@ -132,8 +132,12 @@ def test_report_templates_checked_in_docx_and_html(templates: Path, runner) -> N
     assert all("预算.全年预算数" in r.variables for r in monitor)  # also inside {{ …|大写 }} and {%p for %} loops
     res = runner.invoke(cli, ["templates", "check", "--forms", "monitor-report"])
     assert res.exit_code == 0 and "共检查 2 个模板：全部通过" in res.output, res.output
-    path = templates / "html" / "monitor-report.html"
+    path = make_override(templates, "monitor-report", "pdf")  # a hand-made HTML: checked, and compared with Word
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("{{ 预算.执行数|大写 }}", "{{ 预算.执行數|大写 }}"), encoding="utf-8")
     res = runner.invoke(cli, ["templates", "check", "--forms", "monitor-report"])
     assert res.exit_code == 1 and "monitor-report.html" in res.output and "预算.执行數" in res.output, res.output
+    path.write_text(text.replace("<h2>一、绩效监控工作组织实施情况</h2>", "<h2>一、组织实施情况</h2>"), encoding="utf-8")
+    res = runner.invoke(cli, ["templates", "check", "--forms", "monitor-report"])
+    assert res.exit_code == 1 and "与 Word 模板不一致" in res.output and "一、组织实施情况" in res.output, res.output
+    assert "monitor-report.docx" in res.output

@@ -4,8 +4,9 @@
 - the column headings ``w:tblHeader`` when they open the table (Word repeats only a table's first rows; headings
   under a project block are repeated in the XLSX and PDF, see docgen/compile/model.py heading_block);
 - the notes and signature lines under the table ``w:keepNext`` down to the last one, and the paragraphs of the
-  table's last row too when it is a fixed row (not a repeated one): the notes and the 填报人/审核单位 lines never
-  stand alone on a page, they go with the last rows (Word and LibreOffice both honour keep-with-next).
+  table's last row too (a fixed row; or the repeated row and the column headings above it): the notes and the
+  填报人/审核单位 lines never stand alone on a page, they go with the last rows (Word and LibreOffice both honour
+  keep-with-next).
 
 Usage: python tools/paper_docx.py [FORM_ID …]   (default: every form template in templates/docx/ but the reports)
 """
@@ -100,6 +101,16 @@ def paper(document: bytes, heading: tuple[int, int] = (0, 0)) -> bytes:
         if after and rows and not _is_tag_row(rows[-1]):
             for p in rows[-1].iter(_W + "p"):
                 keep_next(p)
+        elif after and len(rows) > 1 and _is_tag_row(rows[-1]) and heading[0] > 0:
+            # the table ends with its repeated row under a project block: every repeated row keeps with the next,
+            # and so do the column
+            # headings above them, so the list goes with the notes; a list longer than a page still breaks
+            # between rows (the office suite gives up a keep that cannot be met), with its last rows on the notes' page
+            plain = [tr for tr in rows if not _is_tag_row(tr)]
+            start, count = heading
+            for tr in [*plain[start:start + count], rows[-2]]:
+                for p in tr.iter(_W + "p"):
+                    keep_next(p)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from ..render.package import write_atomic
 
-# raise when the compiled output changes for the same DOCX (2: column headings on every page: print titles, <thead>)
-COMPILER_VERSION = "2"
+# raise when the compiled output changes for the same DOCX (2: column headings on every page: print titles,
+# <thead>; 3: reports' HTML compiled from the DOCX too)
+COMPILER_VERSION = "3"
 SUFFIX = {"xlsx": ".xltx", "pdf": ".html"}  # .xltx: never taken for an output workbook
 
 _folder: Path | None = None
@@ -45,11 +46,16 @@ def docx_key(data: bytes) -> str:
 
 def compile_bytes(data: bytes, form: str, fmt: str) -> bytes:
     """The ``fmt`` ("xlsx" or "pdf") template compiled from a form's DOCX bytes (deterministic)."""
+    from ..forms import find_form
     from ..render.package import normalise_package
     from .html import emit_html
     from .read_docx import read_layout
+    from .report import compile_report_html
     from .xlsx import emit_xlsx
 
+    known = find_form(form)
+    if fmt == "pdf" and known is not None and not known.tabular:  # a report: paragraphs, not a form's grid
+        return compile_report_html(data, form).encode("utf-8")
     layout = read_layout(data, form)
     if fmt == "xlsx":
         return normalise_package(emit_xlsx(layout), layout.title)

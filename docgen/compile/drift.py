@@ -90,7 +90,7 @@ def xlsx_tokens(data: bytes) -> list[Token]:
 
 _FOR_BLOCK = re.compile(r"\{%-?\s*for\s+(\w+)\s+in\s+(\S+?)\s*-?%\}(.*?)\{%-?\s*endfor\s*-?%\}", re.DOTALL)
 _BLOCK_TAG = re.compile(r"\{%.*?%\}", re.DOTALL)
-_TEXT_ELEMENTS = {"td", "th", "h1", "p"}
+_TEXT_ELEMENTS = {"td", "th", "h1", "h2", "h3", "h4", "p"}
 _TEXT_CLASSES = {"annex", "subtitle", "line", "note"}
 
 
@@ -147,7 +147,15 @@ def html_tokens(source: str) -> list[Token]:
 def differences(layout: Layout, tokens: list[Token], kind: str, word_file: str) -> list[tuple[str, str]]:
     """(where in the override, message) for each difference between the DOCX's layout and the override's tokens;
     ``kind`` names the override (``Excel 模板``, ``HTML 模板``)."""
-    word = word_tokens(layout)
+    return token_differences(word_tokens(layout), tokens, kind, word_file)
+
+
+def report_word_tokens(compiled_html: str) -> list[Token]:
+    """A report's DOCX as tokens: the paragraphs of the HTML compiled from it, numbered as paragraphs."""
+    return [Token(t.text, t.shown, f"第{i}个标题或段落") for i, t in enumerate(html_tokens(compiled_html), start=1)]
+
+
+def token_differences(word: list[Token], tokens: list[Token], kind: str, word_file: str) -> list[tuple[str, str]]:
     matcher = SequenceMatcher(a=[t.text for t in word], b=[t.text for t in tokens], autojunk=False)
     out = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():

@@ -16,8 +16,9 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import Template
 
+from . import docxloops
 from .env import VMERGE, make_env
-from .package import core_properties, with_custom_properties, write_zip
+from .package import CUSTOM, Deflated, core_properties, deflate, with_custom_properties, write_zip
 
 DOCUMENT = "word/document.xml"
 # CT_TcPr child order (ECMA-376 §17.4.70): vMerge must come before tcBorders, shd, vAlign …
@@ -25,11 +26,14 @@ _TCPR_ORDER = [
     "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
     "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge", "tcPrChange",
 ]
+_XML_DECLARATION = re.compile(r"^<\?xml[^>]*\?>\s*")
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class CompiledDocx:
     """One DOCX template, ready to render any number of documents."""
+
+    fast_loops = True  # simple repeated rows/paragraphs without Jinja (render/docxloops.py); tests compare both
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -38,7 +42,11 @@ class CompiledDocx:
         self._tpl = tpl
         source = tpl.patch_xml(tpl.get_xml())
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
-        self.template: Template = make_env().from_string(source)
+        env = make_env()  # one env per template: its docgen_loop filter knows this template's loops
+        if self.fast_loops:
+            source = docxloops.compile_loops(source, env, _text_passes, self._passes, _cell_with_vmerge)
+        self.compiled_loops = source.count(f"|{docxloops.FILTER}(")
+        self.template: Template = env.from_string(source)
         self.template.filename = str(path)
         with zipfile.ZipFile(path) as zf:
             self.parts = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
@@ -48,14 +56,23 @@ class CompiledDocx:
         end = document.rfind("</w:body>")
         if start is None or end < 0:
             raise ValueError(f"{path}: word/document.xml has no w:body")
-        self._head = document[: start.start()]
-        self._tail = document[end + len("</w:body>"):]
+        self._head = document[: start.start()].encode("utf-8")
+        self._tail = document[end + len("</w:body>"):].encode("utf-8")
+        # the parts that never change are deflated once (write_zip adds the few provenance variants)
+        self._deflated: Deflated = {data: deflate(data) for name, data in self.parts if name not in _FRESH}
 
     def render_xml(self, context: dict[str, Any]) -> str:
-        xml = self.template.render(context)
-        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        xml = _ILLEGAL_XML.sub("", xml)
+        """The rendered w:body (as text)."""
+        return "".join(p if isinstance(p, str) else p.decode("utf-8") for p in self._render_parts(context))
+
+    def _render_parts(self, context: dict[str, Any]) -> list[str | bytes]:
+        """Jinja, then the text passes over all but the simple loops, whose rows come as UTF-8 bytes."""
+        return docxloops.render_parts(lambda: self.template.render(context), self._passes)
+
+    def _passes(self, xml: str) -> str:
+        """After Jinja: the template's own line breaks, literal braces, XML-forbidden characters, docxtpl's line
+        handling (\\n → w:br …), and the group markers turned into vertical merges."""
+        xml = _ILLEGAL_XML.sub("", _text_passes(xml))
         xml = resolve_listing(self._tpl, xml)
         if VMERGE in xml:
             xml = apply_vmerges(xml)
@@ -63,9 +80,9 @@ class CompiledDocx:
 
     def render(self, context: dict[str, Any], title: str, properties: dict[str, str] | None = None) -> bytes:
         """The document's bytes; ``properties`` become custom document properties (provenance)."""
-        body = self.render_xml(context)
-        body = re.sub(r"^<\?xml[^>]*\?>\s*", "", body)
-        document = (self._head + body + self._tail).encode("utf-8")
+        body = self._render_parts(context)
+        body[0] = _XML_DECLARATION.sub("", body[0])  # type: ignore[call-overload]
+        document = b"".join([self._head, *(p.encode("utf-8") if isinstance(p, str) else p for p in body), self._tail])
         parts = []
         for name, data in self.parts:
             if name == DOCUMENT:
@@ -73,7 +90,16 @@ class CompiledDocx:
             elif name == "docProps/core.xml":
                 data = core_properties(title)
             parts.append((name, data))
-        return write_zip(with_custom_properties(parts, properties))
+        return write_zip(with_custom_properties(parts, properties), self._deflated, _FRESH)
+
+
+_FRESH = frozenset({DOCUMENT, "docProps/core.xml", CUSTOM})  # parts that change with every document
+
+
+def _text_passes(xml: str) -> str:
+    """The paragraph line breaks added before Jinja removed, and docxtpl's escaped braces ({_{ → {{) restored."""
+    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+    return xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
 
 
 _MARKER = re.compile(r"<!--" + re.escape(VMERGE) + r" (restart|continue)-->")
@@ -104,6 +130,12 @@ def _with_vmerge(tc: str, restart: bool) -> str:
     return tc[:at] + tag + tc[at:]
 
 
+def _cell_with_vmerge(tc: str, restart: bool) -> str:
+    """One table cell as :func:`apply_vmerges` leaves it when it starts (restart) or continues a group."""
+    tc = _with_vmerge(tc, restart)
+    return tc if restart else _TEXT.sub(_empty_text, tc)
+
+
 def apply_vmerges(xml: str) -> str:
     """Turn ``<!--docgen:vmerge restart|continue-->`` markers into ``w:vMerge`` in schema order.
 
@@ -124,10 +156,7 @@ def apply_vmerges(xml: str) -> str:
             pos = m.end()
             continue
         tc = xml[tc_start:tc_end].replace(m.group(0), "")
-        restart = m.group(1) == "restart"
-        tc = _with_vmerge(tc, restart)
-        if not restart:  # a continued cell shows nothing of its own
-            tc = _TEXT.sub(_empty_text, tc)
+        tc = _cell_with_vmerge(tc, m.group(1) == "restart")  # a continued cell shows nothing of its own
         out.append(xml[pos:tc_start])
         out.append(tc)
         pos = tc_end

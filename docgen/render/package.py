@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import struct
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -54,8 +56,60 @@ class FixedTimeZipFile(zipfile.ZipFile):
             self.writestr(str(arcname or filename), fh.read())
 
 
-def write_zip(parts: list[tuple[str, bytes]]) -> bytes:
-    """A zip of ``parts`` in the given order with fixed timestamps and deflate compression."""
+Deflated = dict[bytes, tuple[int, bytes]]  # part bytes → (CRC-32, raw deflate stream): a template's static parts
+_DEFLATED_MAX = 64  # entries kept per cache (a template's parts and its few provenance variants)
+
+
+def deflate(data: bytes) -> tuple[int, bytes]:
+    """CRC-32 and the raw deflate stream of ``data`` at :data:`COMPRESSLEVEL`, as zipfile makes it."""
+    compressor = zlib.compressobj(COMPRESSLEVEL, zlib.DEFLATED, -15)
+    return zlib.crc32(data), compressor.compress(data) + compressor.flush()
+
+
+def write_zip(parts: list[tuple[str, bytes]], deflated: Deflated | None = None,
+              fresh: frozenset[str] = frozenset()) -> bytes:
+    """A zip of ``parts`` in the given order with fixed timestamps and deflate compression.
+
+    Byte for byte what :func:`write_zip_zipfile` (zipfile) writes, but a part found in ``deflated`` is not
+    compressed again; other parts not named in ``fresh`` (those that change with every document) are added to it.
+    """
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name, data in parts:
+        known = deflated.get(data) if deflated is not None else None
+        if known is None:
+            known = deflate(data)
+            if deflated is not None and name not in fresh:
+                if len(deflated) >= _DEFLATED_MAX:
+                    deflated.clear()
+                deflated[data] = known
+        crc, stream = known
+        info = _info(name)
+        info.CRC, info.compress_size, info.file_size = crc, len(stream), len(data)
+        header = info.FileHeader(False)
+        filename, flags = info._encodeFilenameFlags()
+        central.append(struct.pack(
+            zipfile.structCentralDir, zipfile.stringCentralDir, info.create_version, info.create_system,
+            info.extract_version, info.reserved, flags, info.compress_type, *_DOS_TIME, crc, len(stream),
+            len(data), len(filename), 0, 0, 0, info.internal_attr, info.external_attr, offset) + filename)
+        local += (header, stream)
+        offset += len(header) + len(stream)
+    if offset > _ZIP64_FROM or len(parts) >= 0xFFFF:
+        return write_zip_zipfile(parts)  # zip64 records: leave them to zipfile
+    directory = b"".join(central)
+    end = struct.pack(zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, len(parts), len(parts),
+                      len(directory), offset, 0)
+    return b"".join(local) + directory + end
+
+
+_DOS_TIME = ((FIXED_TIME[3] << 11 | FIXED_TIME[4] << 5 | FIXED_TIME[5] // 2),
+             ((FIXED_TIME[0] - 1980) << 9 | FIXED_TIME[1] << 5 | FIXED_TIME[2]))
+_ZIP64_FROM = (1 << 31) - 1  # well below zipfile's ZIP64_LIMIT
+
+
+def write_zip_zipfile(parts: list[tuple[str, bytes]]) -> bytes:
+    """The reference: the same zip written through zipfile (tests compare the two)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts:

@@ -1,6 +1,6 @@
 """PDF rendering: a form's Jinja HTML template (templates/html/) through WeasyPrint.
 
-The HTML templates mirror the DOCX grid (written by tools/make_templates.py from the same layouts) and
+The HTML templates are compiled from the form's DOCX (docgen/compile/, cached by the DOCX's hash) and
 are fed the same computed context. WeasyPrint is an optional extra (``pip install "docgen[pdf]"``):
 this module imports it only when a PDF is asked for. Per process there is one FontConfiguration and
 one parsed stylesheet (templates/html/forms.css); each template is compiled once.
@@ -30,7 +30,13 @@ from jinja2 import Template
 
 from ..errors import DocgenError
 from .env import make_env
-from .pdfspeed import install_fast_compression, install_one_pass_subset
+from .pdfspeed import (
+    bare_cid_fonts,
+    install_fast_compression,
+    install_font_file_memo,
+    install_one_pass_subset,
+    resolved_font_families,
+)
 
 STYLESHEET = "forms.css"
 INSTALL_PDF = ('PDF 需要可选组件 WeasyPrint：请运行 pip install "docgen[pdf]"'
@@ -182,20 +188,27 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             from weasyprint.text.fonts import FontConfiguration
 
             fonts = FontConfiguration()
-            css = wp.CSS(filename=str(folder / STYLESHEET), font_config=fonts)
+            css = _stylesheet(wp, folder / STYLESHEET, fonts)
             install_one_pass_subset(wp)
+            install_font_file_memo()
             install_fast_compression()
             _SHARED[folder] = (fonts, css, _html_class(wp))
         fonts, css, html_class = _SHARED[folder]
         if stylesheet != STYLESHEET:
             key = (folder, stylesheet)
             if key not in _OTHER_CSS:
-                _OTHER_CSS[key] = _weasyprint().CSS(filename=str(folder / stylesheet), font_config=fonts)
+                _OTHER_CSS[key] = _stylesheet(_weasyprint(), folder / stylesheet, fonts)
             css = _OTHER_CSS[key]
         return fonts, css, html_class
 
 
 _OTHER_CSS: dict[tuple[Path, str], Any] = {}
+
+
+def _stylesheet(wp: Any, path: Path, fonts: Any) -> Any:
+    """A stylesheet parsed once, its font-family lists cut to the fonts this machine has (pdfspeed)."""
+    css = resolved_font_families(path.read_text(encoding="utf-8"), fonts)
+    return wp.CSS(string=css, base_url=str(path), font_config=fonts)
 
 
 # the template's own line breaks between tags (and Jinja block tags); the data's text is never touched
@@ -240,4 +253,5 @@ class CompiledHtml:
         meta.created = meta.modified = None
         meta.custom = {info_key(k): v for k, v in (properties or {}).items()}
         # the identifier defaults to a hash of the content; no dates: the same input gives the same bytes
-        return bytes(document.write_pdf(custom_metadata=bool(meta.custom))), len(document.pages)
+        pdf = document.write_pdf(custom_metadata=bool(meta.custom), finisher=bare_cid_fonts)
+        return bytes(pdf), len(document.pages)

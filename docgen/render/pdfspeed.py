@@ -14,6 +14,8 @@ each embedded font is about 1 MB before compression whatever the page holds:
 
 from __future__ import annotations
 
+import re
+import struct
 import threading
 import zlib
 from collections import OrderedDict
@@ -26,11 +28,11 @@ _MEMO_FROM = 64 * 1024  # only streams this large (fonts) are worth remembering
 
 _STOCK_SUBSET: list[Any] = []
 _LOCK = threading.Lock()
-_SUBSETS: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_SUBSETS: OrderedDict[tuple[Any, ...], tuple[bytes, bytes | None]] = OrderedDict()
 _COMPRESSED: OrderedDict[bytes, bytes] = OrderedDict()
 
 
-def _remember(cache: OrderedDict[Any, bytes], key: Any, value: bytes) -> None:
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
     with _LOCK:
         cache[key] = value
         while len(cache) > _CACHE_SIZE:
@@ -43,8 +45,10 @@ def _font_key(font: Any, gids: tuple[int, ...], hinting: bool) -> tuple[Any, ...
     return (len(content), content[:4096], font.index, gids, hinting, tuple(sorted(font.missing)))
 
 
-def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool) -> bytes | None:
-    """WeasyPrint's subsetting flags and dropped tables, in one HarfBuzz pass."""
+def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool, retain_gids: bool = True,
+                     desubroutinize: bool = True) -> bytes | None:
+    """WeasyPrint's subsetting flags and dropped tables, in one HarfBuzz pass; with ``retain_gids=False`` the
+    glyphs are renumbered (a CID-keyed CFF font keeps each glyph's CID, which is what the PDF selects by)."""
     from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
     from weasyprint.text.fonts import get_hb_object_data
 
@@ -52,8 +56,11 @@ def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool) -> bytes | None:
     gid_set = harfbuzz_subset.hb_subset_input_glyph_set(hb_subset)
     gid_array = ffi.new(f"hb_codepoint_t[{len(gids)}]", gids)
     harfbuzz.hb_set_add_sorted_array(gid_set, gid_array, len(gids))
-    flags = (harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS | harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
-             | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE)
+    flags = harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+    if desubroutinize:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
+    if retain_gids:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
     if not hinting:
         flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
     if font.missing:
@@ -69,17 +76,202 @@ def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool) -> bytes | None:
 
 
 def one_pass_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
-    """Replace ``font.file_content`` by its subset (``Font._harfbuzz_subset``'s contract), remembered per glyph set."""
+    """Replace ``font.file_content`` by its subset (``Font._harfbuzz_subset``'s contract), remembered per glyph set.
+
+    WeasyPrint writes glyph ids as CIDs and keeps every glyph id in the subset (RETAIN_GIDS), so a subset of a
+    CJK font still has 65,000 (empty) glyphs: 200–300 KB a font, compressed, in every PDF. A CID-keyed CFF font
+    is drawn by CID through its charset, and HarfBuzz keeps each glyph's CID when it renumbers the glyphs: when
+    every glyph used has its glyph id as CID (Noto/Source Han CJK: all of them; FandolFang: those below 8896),
+    the font is subset to the glyphs used and embedded as bare CFF (:func:`bare_cid_fonts`); tests/test_pdf.py
+    renders both ways with poppler and compares the pixels. Other fonts (TrueType, name-keyed CFF, a glyph whose
+    CID differs) are subset WeasyPrint's way.
+    """
     gids = sorted(to_unicode)
     key = _font_key(font, tuple(gids), hinting)
-    content = _SUBSETS.get(key)
-    if content is None:
-        content = _harfbuzz_subset(font, gids, hinting)
+    with _LOCK:
+        known = _SUBSETS.get(key)
+    if known is None:
+        cids = _font_cids(font)
+        content = cff = None
+        if cids is not None and all(g < len(cids) and cids[g] == g for g in gids):
+            content = _harfbuzz_subset(font, gids, hinting, retain_gids=False)
+            cff = cff_table(content) if content is not None else None
+        if cff is None or cff_cids(cff) is None:
+            cff = None
+            content = _harfbuzz_subset(font, gids, hinting)
         if content is None:  # let WeasyPrint try (and warn) its own way
             _STOCK_SUBSET[0](font, to_unicode, hinting)
             return
-        _remember(_SUBSETS, key, content)
+        known = (content, cff)
+        _remember(_SUBSETS, key, known)
+    content, cff = known
+    if cff is not None:
+        _remember_bare(content, cff)  # the finisher must see it even if it was remembered long ago
     font.file_content = content
+
+
+_BARE: OrderedDict[bytes, bytes] = OrderedDict()  # checked subsets → their bare CFF table (bare_cid_fonts)
+_CIDS: dict[tuple[Any, ...], list[int] | None] = {}
+
+
+def _font_cids(font: Any) -> list[int] | None:
+    """The CID of each glyph of the whole font (its CFF charset, read once per process), None if not CID-keyed."""
+    content: bytes = font.file_content
+    key = (len(content), content[:4096], font.index)
+    with _LOCK:
+        if key in _CIDS:
+            return _CIDS[key]
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    blob = harfbuzz.hb_face_reference_table(font.hb_face, harfbuzz.hb_tag_from_string(b"CFF ", -1))
+    try:
+        length = ffi.new("unsigned int *")
+        data = harfbuzz.hb_blob_get_data(blob, length)
+        cids = cff_cids(bytes(ffi.buffer(data, length[0]))) if data != ffi.NULL and length[0] else None
+    finally:
+        harfbuzz.hb_blob_destroy(blob)
+    with _LOCK:
+        _CIDS[key] = cids
+    return cids
+
+
+
+def _remember_bare(content: bytes, cff: bytes) -> None:
+    with _LOCK:
+        _BARE[content] = cff
+        _BARE.move_to_end(content)
+        while len(_BARE) > _CACHE_SIZE:
+            _BARE.popitem(last=False)
+
+
+def cff_table(sfnt: bytes) -> bytes | None:
+    """The bare CFF table of an OpenType/CFF font, or None (TrueType, or not a font)."""
+    try:
+        num_tables = struct.unpack_from(">H", sfnt, 4)[0]
+        for i in range(num_tables):
+            tag, _, offset, length = struct.unpack_from(">4sIII", sfnt, 12 + 16 * i)
+            if tag == b"CFF ":
+                return sfnt[offset: offset + length] if offset + length <= len(sfnt) else None
+    except struct.error:
+        return None
+    return None
+
+
+def is_cid_keyed_cff(sfnt: bytes) -> bool:
+    """Whether an OpenType font's CFF table is CID-keyed (its Top DICT has the ROS operator, 12 30)."""
+    cff = cff_table(sfnt)
+    return cff is not None and (12, 30) in _top_dict(cff)
+
+
+def cff_cids(cff: bytes) -> list[int] | None:
+    """The CID of each glyph of a CID-keyed CFF font (from its charset), or None if it is not one."""
+    try:
+        top = _top_dict(cff)
+        if (12, 30) not in top or (17,) not in top:
+            return None
+        glyphs = struct.unpack_from(">H", cff, int(top[(17,)][-1]))[0]
+        if (15,) not in top or int(top[(15,)][-1]) <= 2:  # a predefined charset: not one of a CID font
+            return None
+        pos = int(top[(15,)][-1])
+        fmt = cff[pos]
+        pos += 1
+        cids = [0]
+        while len(cids) < glyphs:
+            if fmt == 0:
+                cids.append(struct.unpack_from(">H", cff, pos)[0])
+                pos += 2
+            elif fmt in (1, 2):
+                first = struct.unpack_from(">H", cff, pos)[0]
+                left = cff[pos + 2] if fmt == 1 else struct.unpack_from(">H", cff, pos + 2)[0]
+                pos += 3 if fmt == 1 else 4
+                cids.extend(range(first, first + left + 1))
+            else:
+                return None
+        return cids[:glyphs]
+    except (struct.error, IndexError):
+        return None
+
+
+def _top_dict(cff: bytes) -> dict[tuple[int, ...], list[float]]:
+    """The operators of a CFF font's (first) Top DICT with their operands; empty if it cannot be read."""
+    try:
+        after_names = _skip_index(cff, cff[2])
+        count, off_size = struct.unpack_from(">HB", cff, after_names)
+        if count < 1:
+            return {}
+        offsets = after_names + 3
+        first = int.from_bytes(cff[offsets: offsets + off_size], "big")
+        second = int.from_bytes(cff[offsets + off_size: offsets + 2 * off_size], "big")
+        base = offsets + (count + 1) * off_size - 1
+        return _dict_operators(cff, base + first, base + second)
+    except (struct.error, IndexError):
+        return {}
+
+
+def _skip_index(data: bytes, pos: int) -> int:
+    """The position after a CFF INDEX starting at ``pos``."""
+    count = struct.unpack_from(">H", data, pos)[0]
+    if count == 0:
+        return pos + 2
+    off_size = data[pos + 2]
+    last = pos + 3 + count * off_size
+    end = int.from_bytes(data[last: last + off_size], "big")
+    return pos + 3 + (count + 1) * off_size - 1 + end
+
+
+def _dict_operators(data: bytes, pos: int, end: int) -> dict[tuple[int, ...], list[float]]:
+    """A CFF DICT: operator → operands (integers; real numbers are kept as 0.0, never needed here)."""
+    out: dict[tuple[int, ...], list[float]] = {}
+    operands: list[float] = []
+    while pos < end:
+        b0 = data[pos]
+        if b0 == 12:
+            out[(12, data[pos + 1])] = operands
+            operands, pos = [], pos + 2
+        elif b0 <= 21:
+            out[(b0,)] = operands
+            operands, pos = [], pos + 1
+        elif b0 == 28:
+            operands.append(struct.unpack_from(">h", data, pos + 1)[0])
+            pos += 3
+        elif b0 == 29:
+            operands.append(struct.unpack_from(">i", data, pos + 1)[0])
+            pos += 5
+        elif b0 == 30:  # a real number: nibbles up to 0xf
+            pos += 1
+            while data[pos] & 0x0F != 0x0F and data[pos] >> 4 != 0x0F:
+                pos += 1
+            operands.append(0.0)
+            pos += 1
+        elif 32 <= b0 <= 246:
+            operands.append(b0 - 139)
+            pos += 1
+        elif 247 <= b0 <= 250:
+            operands.append((b0 - 247) * 256 + data[pos + 1] + 108)
+            pos += 2
+        elif 251 <= b0 <= 254:
+            operands.append(-(b0 - 251) * 256 - data[pos + 1] - 108)
+            pos += 2
+        else:
+            return out
+    return out
+
+
+def bare_cid_fonts(document: Any, pdf: Any) -> None:
+    """``write_pdf(finisher=…)``: embed each font subset by :func:`one_pass_subset` to its glyphs as its bare CFF
+    table (FontFile3 /CIDFontType0C), whose glyphs every PDF reader selects by CID through the CFF charset.
+    Embedded as /OpenType, poppler (and others) take the CID for a glyph id, which only holds while the subset
+    keeps every glyph id; the OpenType tables a PDF never reads (cmap, hmtx, vmtx, name …) go too."""
+    import pydyf
+
+    for obj in pdf.objects:
+        if not isinstance(obj, pydyf.Stream) or obj.extra.get("Subtype") != "/OpenType" or len(obj.stream) != 1:
+            continue
+        with _LOCK:
+            cff = _BARE.get(obj.stream[0])
+        if cff is not None:
+            obj.stream = [cff]
+            obj.extra["Subtype"] = "/CIDFontType0C"
 
 
 def install_one_pass_subset(wp: Any) -> None:
@@ -133,6 +325,125 @@ class _PdfZlib:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(zlib, name)
+
+
+_FACE_CACHE_FROM = 4 * 1024 * 1024  # font files this large (CJK: 20–30 MB) are copied once per process
+_FACES: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_FACES_KEPT = 6
+
+
+def _font_file_bytes(stock: Any) -> Any:
+    """WeasyPrint's ``get_hb_object_data``, remembering a whole font file's bytes per process.
+
+    ``weasyprint.pdf.fonts.Font.__init__`` copies the whole font file out of HarfBuzz for every font of every
+    document (``ffi.unpack``: ~8 ms for a 26 MB Noto CJK collection, ~15 % of a form's PDF); the file behind a
+    face is the same bytes each time. Keyed by the blob's address and length and its first and last 4 KB; small
+    blobs (subsets, Latin fonts) are never remembered.
+    """
+
+    def get_hb_object_data(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
+        if ot_color is not None:
+            return stock(hb_object, ot_color, glyph)
+        from weasyprint.text.ffi import ffi, harfbuzz
+
+        blob = harfbuzz.hb_face_reference_blob(hb_object)
+        try:
+            length = ffi.new("unsigned int *")
+            data = harfbuzz.hb_blob_get_data(blob, length)
+            size = length[0]
+            if data == ffi.NULL or size < _FACE_CACHE_FROM:
+                return stock(hb_object)
+            key = (int(ffi.cast("uintptr_t", data)), size, bytes(ffi.buffer(data, 4096)),
+                   bytes(ffi.buffer(data + size - 4096, 4096)))
+            with _LOCK:
+                content = _FACES.get(key)
+            if content is None:
+                content = stock(hb_object)
+                with _LOCK:
+                    _FACES[key] = content
+                    while len(_FACES) > _FACES_KEPT:
+                        _FACES.popitem(last=False)
+            return content
+        finally:
+            harfbuzz.hb_blob_destroy(blob)
+
+    get_hb_object_data.stock = stock  # type: ignore[attr-defined]
+    return get_hb_object_data
+
+
+def install_font_file_memo() -> bool:
+    """Remember font files in ``weasyprint.pdf.fonts`` (see :func:`_font_file_bytes`); False if it has moved."""
+    from weasyprint.pdf import fonts
+
+    current = getattr(fonts, "get_hb_object_data", None)
+    if current is None:
+        return False
+    if not hasattr(current, "stock"):
+        fonts.get_hb_object_data = _font_file_bytes(current)
+    return True
+
+
+_GENERIC = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math", "emoji"})
+_FONT_FAMILY = re.compile(r"(font-family\s*:\s*)([^;{}]+)")
+_NO_SUCH_FAMILY = "docgen-no-such-font-family"
+
+
+def _matched_family(name: str, config: Any) -> str | None:
+    """The family fontconfig gives for ``name`` alone (its aliases applied), lower-cased."""
+    from weasyprint.text.ffi import ffi, fontconfig
+
+    pattern = fontconfig.FcPatternCreate()
+    try:
+        fontconfig.FcPatternAddString(pattern, b"family", name.encode("utf-8"))
+        fontconfig.FcConfigSubstitute(config, pattern, 0)  # FcMatchPattern
+        fontconfig.FcDefaultSubstitute(pattern)
+        result = ffi.new("FcResult *")
+        match = fontconfig.FcFontMatch(config, pattern, result)
+    finally:
+        fontconfig.FcPatternDestroy(pattern)
+    if match == ffi.NULL:
+        return None
+    try:
+        family = ffi.new("FcChar8 **")
+        if fontconfig.FcPatternGetString(match, b"family", 0, family) != 0:
+            return None
+        return ffi.string(family[0]).decode("utf-8", "replace").casefold()
+    finally:
+        fontconfig.FcPatternDestroy(match)
+
+
+def resolved_font_families(css: str, font_config: Any) -> str:
+    """``css`` with each font-family list cut to the families this machine has (or aliases), generics kept.
+
+    Pango looks every listed family up for every piece of text, and the forms list Windows, macOS and Linux
+    names for each face (宋体, SimSun, Songti SC, Noto Serif CJK SC …): on a machine with one of them, the
+    others only cost time (15–25 % of a form's PDF). The font drawn is the same (tests compare the pixels). A
+    name counts as present when fontconfig matches it to itself, or to something else than it gives for a name
+    that exists nowhere (an alias). Without fontconfig the stylesheet is returned unchanged.
+    """
+    from weasyprint.text.ffi import ffi
+
+    config = getattr(font_config, "_config", ffi.NULL)
+    try:
+        fallback = _matched_family(_NO_SUCH_FAMILY, config)
+    except (AttributeError, OSError):  # no fontconfig in this WeasyPrint: leave the lists alone
+        return css
+    known: dict[str, bool] = {}
+
+    def present(name: str) -> bool:
+        if name not in known:
+            got = _matched_family(name, config)
+            known[name] = got is not None and (got == name.casefold() or got != fallback)
+        return known[name]
+
+    def one(m: re.Match[str]) -> str:
+        names = [n.strip() for n in m.group(2).split(",")]
+        kept = [n for n in names if n.strip("'\"").casefold() in _GENERIC or present(n.strip("'\""))]
+        if not any(n.strip("'\"").casefold() not in _GENERIC for n in kept):
+            return m.group(0)
+        return m.group(1) + ", ".join(kept)
+
+    return _FONT_FAMILY.sub(one, css)
 
 
 def install_fast_compression() -> None:

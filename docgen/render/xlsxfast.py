@@ -1,6 +1,6 @@
 """XLSX rendering from a compiled template: the sheet XML is read once, each render writes only rows.
 
-The template is an ordinary workbook (made by tools/make_templates.py or edited in Excel/WPS).
+The template is an ordinary workbook (compiled from the form's DOCX by docgen/compile, or a hand-made override).
 Compiling it reads every worksheet's rows, cells and merged ranges, and adds to the stylesheet a
 number-format variant of every style a placeholder cell uses. A render then expands the repeated
 rows, writes values as inline strings or numbers, merges groups, fits row heights to wrapped text,
