@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__, clickzh
-from .errors import DocgenError, Level
+from .errors import DocgenError, Level, shown
 from .forms import FORMS, Form, find_form
 from .profilenames import builtin_profiles
 from .values import ValueProblem, parse_date
@@ -147,11 +147,12 @@ def compute(paths: tuple[Path, ...], as_of: date | None, as_json: bool, outdir: 
     outcome = run_file(file, str(file), as_of=as_of, profile_name=profile_name)
     _echo_diagnostics(outcome, err=True)
     if not outcome.ok or outcome.result is None:
-        click.echo(f"{file}: 数据有错误，未输出计算结果。", err=True)
+        click.echo(shown(f"{file}: 数据有错误，未输出计算结果。"), err=True)
         sys.exit(1)
     if as_of is not None and not outcome.result.snapshots and outcome.result.project.snapshots:
         first = min(s.as_of for s in outcome.result.project.snapshots)
-        click.echo(f"{file}: 提示：截至 {as_of} 没有监控记录（最早一次为 {first}），结果中不含监控部分。", err=True)
+        note = f"{file}: 提示：截至 {as_of} 没有监控记录（最早一次为 {first}），结果中不含监控部分。"
+        click.echo(shown(note), err=True)
     if as_json:
         click.echo(json.dumps(result_json(outcome.result), ensure_ascii=False, indent=2))
     else:
@@ -326,10 +327,10 @@ def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, p
             sys.exit(1)
         reason = missing_aggregate_data(form, results)
         if reason:
-            click.echo(f"{path}: 提示：跳过“{form.short_title}”：{reason}。", err=True)
+            click.echo(shown(f"{path}: 提示：跳过“{form.short_title}”：{reason}。"), err=True)
             sys.exit(1 if failed else 0)
-        for written in render_aggregates(results, form, formats, outdir):
-            click.echo(f"已生成 {written}")
+        for one in formats:
+            failed += _rendered(lambda f=one: render_aggregates(results, form, (f,), outdir), form, one, str(path))
     else:
         for outcome in outcomes:
             if not outcome.ok or outcome.result is None:
@@ -338,9 +339,29 @@ def render(path: Path, form: Form, fmt: str, as_of: date | None, outdir: Path, p
             if reason:
                 click.echo(f"{outcome.file}: 提示：跳过“{form.short_title}”：{reason}。", err=True)
                 continue
-            for written in render_project_form(outcome.result, form, formats, outdir):
-                click.echo(f"已生成 {written}")
+            result = outcome.result
+            for one in formats:
+                failed += _rendered(lambda f=one, r=result: render_project_form(r, form, (f,), outdir),  # type: ignore[misc]
+                                    form, one, outcome.file)
     sys.exit(1 if failed else 0)
+
+
+def _rendered(write: Callable[[], list[Path]], form: Form, fmt: str, display: str) -> int:
+    """Write one format; a broken template or a file that cannot be written is told (1), never a traceback."""
+    from .builder.faults import os_problem
+    from .render.faults import render_fault
+
+    try:
+        written = write()
+    except OSError as exc:
+        click.echo(shown(f"{exc.filename or display}: {os_problem(exc)}"), err=True)
+        return 1
+    except Exception as exc:  # SecurityError, UndefinedError, a template that does not parse …
+        click.echo(shown(f"{display}: {render_fault(exc, form, fmt)}"), err=True)
+        return 1
+    for path in written:
+        click.echo(shown(f"已生成 {path}"))
+    return 0
 
 
 def _check_templates_first(form: Form, formats: tuple[str, ...], results: list[Any]) -> None:
@@ -432,6 +453,11 @@ def build(source: Path, outdir: Path | None, jobs: int | None, force: bool, form
         raise click.UsageError("请用 -o 指定输出目录，例如 docgen build 项目目录 -o 输出目录")
     if jobs is not None and jobs < 1:
         raise click.BadParameter("进程数至少为 1", param_hint="--jobs")
+    from .builder.run import job_count
+
+    if jobs is not None and job_count(jobs) < jobs:
+        click.echo(f"提示：--jobs {jobs} 超过本机可用的上限，按 {job_count(jobs)} 个进程生成。", err=True)
+        jobs = job_count(jobs)
     chosen = [f for group in forms for f in group] or None
     if not fmt or "all" in fmt:
         _tell_if_no_pdf()
@@ -586,8 +612,16 @@ _register_intake()
 _register_web()
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM ends docgen as Ctrl-C does: workers stopped, temporary files removed, exit 130."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console entry point: never a traceback for the user (set DOCGEN_DEBUG=1 to see one)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         cli.main(prog_name="docgen", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -604,8 +638,17 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("已中断。", err=True)
         sys.exit(130)
+    except MemoryError:
+        click.echo("内存不足，docgen 已停止：输入文件或模板生成的内容过大；请精简数据、关闭其他程序后重试。", err=True)
+        sys.exit(1)
+    except OSError as exc:  # a file or folder that cannot be read or written
+        from .builder.faults import os_problem
+
+        click.echo(shown(f"{exc.filename or ''}: {os_problem(exc)}").lstrip(": "), err=True)
+        sys.exit(1)
     except Exception as exc:  # a bug in docgen: say so plainly
         if os.environ.get("DOCGEN_DEBUG"):
             raise
-        click.echo(f"docgen 内部错误：{type(exc).__name__}: {exc}（请把输入文件和此信息发给维护人员）", err=True)
+        click.echo(shown(f"docgen 未能完成：{type(exc).__name__}: {exc}。请检查输入文件；"
+                         "仍有问题时请把输入文件和此信息发给维护人员"), err=True)
         sys.exit(1)

@@ -6,11 +6,21 @@ Code that finds a problem records a :class:`Diagnostic` (or raises a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
 PathPart = str | int
 FieldPath = tuple[PathPart, ...]
+
+
+# control characters (but newline and tab) and the bidi overrides: a name holding ESC must not drive the terminal
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """``text`` for a terminal or a log: control characters written as escapes (``\\x1b``), never raw."""
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
 
 
 class Level(str, Enum):
@@ -60,7 +70,7 @@ class Diagnostic:
     def __str__(self) -> str:
         loc = self.location or Location(path=format_path(self.path))
         prefix = "" if self.level is Level.ERROR else f"{self.level.value}："
-        return f"{loc}: {prefix}{self.message}"
+        return shown(f"{loc}: {prefix}{self.message}")
 
 
 @dataclass
@@ -106,7 +116,7 @@ class DocgenError(Exception):
     def __str__(self) -> str:
         if self.diagnostics:
             return "\n".join(str(d) for d in self.diagnostics)
-        return self.message
+        return shown(self.message)
 
 
 class InputError(DocgenError):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from .forms import Form
@@ -26,8 +27,12 @@ if TYPE_CHECKING:  # the renderers load python-docx, openpyxl, WeasyPrint: impor
 TEMPLATES = Path(os.environ.get("DOCGEN_TEMPLATES") or Path(__file__).resolve().parent.parent / "templates")
 FORMATS = ("docx", "xlsx")  # the default; PDF is an optional extra (pip install "docgen[pdf]")
 ALL_FORMATS = ("docx", "xlsx", "pdf")
+WHOLE = "全部项目"  # the county-wide aggregates' file name
 MAX_NAME_BYTES = 150  # leaves room for "-表名.docx" and the temporary-file prefix within 255 bytes
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+# Windows device names: a file or folder called CON, nul.txt or COM1.docx cannot be created there
+_DEVICES = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$"} | {
+    f"{d}{n}" for d in ("COM", "LPT") for n in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "¹", "²", "³")}
 
 
 def safe_name(text: str, limit: int = 80) -> str:
@@ -41,7 +46,41 @@ def safe_name(text: str, limit: int = 80) -> str:
     name = name.rstrip(" .")
     if not name or name in {"_", ".", ".."}:
         name = "未命名项目"
+    if name.split(".", 1)[0].rstrip(" ").upper() in _DEVICES:
+        name = f"_{name}"
     return name
+
+
+def distinct_names(values: Iterable[str], reserved: Iterable[str] = (), empty: str = "未填主管部门") -> dict[str, str]:
+    """A file or folder name for each distinct value that no other value (nor a ``reserved`` name) shares.
+
+    Two values that sanitise alike (``A/B`` and ``A:B``, a name in NFC and in NFD, ``Abc`` and ``ABC`` on a
+    case-insensitive disk) are told apart deterministically: the first in sorted order keeps the plain name,
+    the next ones get ``（2）``, ``（3）`` …; a value named like a file the build itself writes does too.
+    """
+    taken = {r.casefold() for r in reserved}
+    out: dict[str, str] = {}
+    for value in sorted(set(values)):
+        base = safe_name(value or empty)
+        name, n = base, 2
+        while name.casefold() in taken:
+            name, n = f"{base}（{n}）", n + 1
+        taken.add(name.casefold())
+        out[value] = name
+    return out
+
+
+def link_on_path(root: Path, rel: str) -> Path | None:
+    """The first symbolic link on the way from ``root`` to ``root/rel`` (None when there is none).
+
+    docgen never writes or deletes through a link inside its output folder: it could point anywhere.
+    """
+    here = root
+    for part in PurePosixPath(rel).parts:
+        here = here / part
+        if here.is_symlink():
+            return here
+    return None
 
 
 def output_name(project_name: str, form: Form, fmt: str) -> str:
@@ -178,10 +217,11 @@ def render_project_form(result: ProjectResult, form: Form, formats: tuple[str, .
 
 
 def render_aggregate(results: list[ProjectResult], form: Form, formats: tuple[str, ...], outdir: Path,
-                     scope: str = "") -> list[Path]:
-    """Write an aggregate form (表4, coverage) over ``results``; ``scope`` names the set (a 主管部门, or empty)."""
+                     scope: str = "", stem: str = "") -> list[Path]:
+    """Write an aggregate form (表4, coverage) over ``results``; ``scope`` names the set (a 主管部门, or empty),
+    ``stem`` its file name (default: the scope's safe name)."""
     context = form.build(results, scope)
-    stem = safe_name(scope) if scope else "全部项目"
+    stem = stem or (safe_name(scope) if scope else WHOLE)
     written = []
     for fmt in formats:
         path = outdir / f"{stem}-{form.short_title}.{fmt}"
@@ -205,10 +245,10 @@ def render_aggregates(results: list[ProjectResult], form: Form, formats: tuple[s
         return []
     written = render_aggregate(results, form, formats, outdir)
     if form.id == "summary":
-        departments = sorted({r.project.department for r in results})
+        departments = distinct_names({r.project.department for r in results}, (WHOLE,))
         if len(departments) > 1:
-            for dept in departments:
+            for dept, stem in departments.items():
                 members = [r for r in results if r.project.department == dept]
                 if not missing_aggregate_data(form, members):
-                    written += render_aggregate(members, form, formats, outdir, dept)
+                    written += render_aggregate(members, form, formats, outdir, dept, stem)
     return written

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .errors import Diagnostic, Diagnostics, InputError, Level
+from .errors import Diagnostic, Diagnostics, InputError, Level, shown
 from .profile import CONFIG_NAME, Profile, profile_for
 from .project import WORKBOOK_SUFFIXES, LoadedProject, load_project
 from .rules.context import ProjectResult, compute
@@ -96,9 +96,9 @@ def project_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
                 and is_project_file(p)
             )
             for p in found:
-                yield p, str(path / p.relative_to(path))
+                yield p, shown(str(path / p.relative_to(path)))
         else:
-            yield path, str(path)
+            yield path, shown(str(path))
 
 
 def run_file(path: Path, display: str, *, as_of: date | None = None, profile_name: str | None = None,

@@ -386,6 +386,23 @@ def _located(doc: Document, diags: Diagnostics) -> list[Diagnostic]:
     return sorted(located, key=order) if order is not None else located
 
 
+MAX_TEXT = 10_000  # characters of one text field: far more than a form's cell or a report's section prints
+
+
+def long_texts(data: Any, path: FieldPath, diags: Diagnostics) -> None:
+    """A text too long for any form is refused here, before a renderer (WeasyPrint above all) spends
+    minutes laying it out."""
+    stack = [(data, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            diags.error(where, f"文字过长（{len(value)} 个字符），表单和报告中印不下：请精简到 {MAX_TEXT} 个字符以内")
+        elif isinstance(value, dict):
+            stack += [(v, (*where, str(k))) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [(v, (*where, i)) for i, v in enumerate(value)]
+
+
 def validate(doc: Document) -> LoadedProject:
     """Validate parsed data (YAML or a workbook) as a project; raise :class:`InputError` with every located error."""
     diags = Diagnostics()
@@ -394,6 +411,7 @@ def validate(doc: Document) -> LoadedProject:
         what = "列表" if isinstance(data, list) else f"单个值 {_kind(data)}"
         diags.error((), f"文件顶层应为项目字段（“项目名称: …”这样的键值映射），实际是{what}")
         raise InputError("", _located(doc, diags))
+    long_texts(data, (), diags)
     plain = to_plain(data, Project, (), diags)  # an unknown source is an error; the rest is still read
     try:
         project = Project.model_validate(plain)

@@ -31,6 +31,7 @@ from .output import form_formats, missing_data, template_path
 from .pipeline import project_files, run_file
 from .render.env import make_env
 from .render.xlsx import PLACEHOLDER
+from .templaterisks import sandbox_problems
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -339,7 +340,7 @@ def docx_uses(path: Path, vocab: Vocabulary, shown: str) -> tuple[list[Use], lis
         return [], [_syntax_problem(source, exc, shown)]
     collector = _Collector(source, vocab)
     collector.visit(tree, {})
-    return collector.uses, []
+    return collector.uses, _risks(tree, source, shown, docx_where)
 
 
 # --- HTML (PDF) ---------------------------------------------------------------------------------------
@@ -362,7 +363,13 @@ def html_uses(path: Path, vocab: Vocabulary, shown: str) -> tuple[list[Use], lis
         return [], [_syntax_problem(source, exc, shown, html_where)]
     collector = _Collector(source, vocab, html_where)
     collector.visit(tree, {})
-    return collector.kept_uses(), []
+    return collector.kept_uses(), _risks(tree, source, shown, html_where)
+
+
+def _risks(tree: nodes.Template, source: str, shown: str, where: Callable[[str, int], str]) -> list[TemplateProblem]:
+    """What the sandbox would refuse at render time (see :mod:`docgen.templaterisks`)."""
+    found = sandbox_problems(tree, source, where)
+    return [TemplateProblem(shown, place, expr, message) for place, expr, message in found]
 
 
 # --- XLSX ---------------------------------------------------------------------------------------------

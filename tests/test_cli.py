@@ -103,7 +103,7 @@ def test_console_script_reports_a_bug_without_traceback(tmp_path: Path) -> None:
     )
     out = proc.stderr + proc.stdout
     assert proc.returncode == 1 and "Traceback" not in out
-    assert "docgen 内部错误：RuntimeError: simulated" in out
+    assert "docgen 未能完成：RuntimeError: simulated" in out and "内部错误" not in out
 
 
 def test_hostile_files_give_no_internal_error() -> None:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from .. import __version__, output
 from ..compile.cache import COMPILER_VERSION
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 from ..forms import Form
 from ..output import form_formats, override_path
-from ..pipeline import project_files
+from ..pipeline import IGNORE_MARKER, project_files
 from ..profile import Profile, build_profile, find_config, load_config
+from ..project import WORKBOOK_SUFFIXES
 from ..render.pdf import STYLESHEET
 from ..render.report_pdf import STYLESHEET as REPORT_STYLESHEET
 from ..sidefile import side_file_for
@@ -31,16 +32,38 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+HASH_LIMIT = 64 * 1024 * 1024  # larger than any project file docgen reads; beyond it a file is not hashed
+_CHUNK = 1024 * 1024
+
+
 def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """sha256 of a file, read in chunks (never whole into memory)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def bounded_hash(path: Path) -> str:
+    """A file's content hash; for a file too large to be a project (it is refused when read), or one that
+    cannot be read, a hash of what is known of it: bounded work for any file (a 6 GB file included)."""
+    try:
+        stat = path.stat()
+        if stat.st_size <= HASH_LIMIT:
+            return sha256_file(path)
+        mark = f"too-large {stat.st_size} {stat.st_mtime_ns}"
+    except OSError as exc:  # unreadable or gone: reading the project says so, with its name
+        mark = f"unreadable {exc.errno}"
+    return sha256_bytes(mark.encode())
 
 
 def data_hash(path: Path) -> str:
     """sha256 of a project's data: the file, and its reviewer's side file (``<stem>.反馈.yaml``) when there is one."""
     side = side_file_for(path)
     if not side.is_file():
-        return sha256_file(path)
-    return sha256_bytes(f"{sha256_file(path)} {sha256_file(side)}".encode())
+        return bounded_hash(path)
+    return sha256_bytes(f"{bounded_hash(path)} {bounded_hash(side)}".encode())
 
 
 def profile_hash(profile: Profile) -> str:
@@ -101,6 +124,47 @@ def scan(root: Path, profile_name: str | None = None, as_of: date | None = None)
         key = path.relative_to(root).as_posix()
         out.append(Source(key, path, display, data_hash(path), profile, phash, list(errors)))
     return out
+
+
+def lost_projects(root: Path, were: set[str], found: list[Source]) -> list[Source]:
+    """Projects of earlier builds whose file is still there but no longer reads as a project (a truncated,
+    encrypted or damaged workbook, a file made unreadable): each is a project with an error, never a deleted
+    one, so that its outputs are kept. A file that is really gone, or sits in a folder now skipped, is deleted.
+    """
+    present = {s.key for s in found}
+    out = []
+    for key in sorted(were - present):
+        parts = key.split("/")
+        path = root.joinpath(*parts)
+        if any(p.startswith(".") for p in parts) or not (path.exists() or path.is_symlink()):
+            continue
+        if any((root.joinpath(*parts[:i]) / IGNORE_MARKER).exists() for i in range(1, len(parts))):
+            continue
+        display = shown(str(root / key))
+        message = f"{display}: {damage(path)}；上次生成的文件已保留。修复或换回完好的文件后重新运行 docgen build" \
+                  "（确实要删除这个项目时，请删除或移走该文件）"
+        out.append(Source(key, path, display, bounded_hash(path), None, "", [message]))
+    return out
+
+
+def damage(path: Path) -> str:
+    """Why a file that was a project is not read as one now."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except PermissionError:
+        return "这个文件上次是项目数据，现在没有读取权限"
+    except OSError as exc:
+        return f"这个文件上次是项目数据，现在无法读取（错误号 {exc.errno}）"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: an encrypted workbook (or an old .xls)
+        return "这个工作簿上次是项目数据，现在设置了打开密码（已加密）或另存成了旧格式：请取消密码，另存为 .xlsx"
+    if not head:
+        return "这个文件上次是项目数据，现在是空文件（0 字节）"
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return ("这个工作簿上次是项目数据，现在无法作为 docgen 填报工作簿读取"
+                "（文件不完整或已损坏，或缺少“_docgen”工作表）")
+    return "这个文件上次是项目数据，现在无法作为项目数据读取"
+
 
 
 def _dated(found: tuple[Profile | None, str, list[str]], as_of: date) -> tuple[Profile | None, str, list[str]]:

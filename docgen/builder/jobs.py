@@ -17,10 +17,11 @@ from .. import __version__, output
 from ..compile import cache as compile_cache
 from ..errors import InputError, Level
 from ..forms import find_form
-from ..output import missing_data, render_bytes, template_path
+from ..output import link_on_path, missing_data, render_bytes
 from ..pipeline import run_file
 from ..profile import Profile
 from ..project import load_project
+from ..render.faults import render_fault
 from ..render.package import write_atomic
 from ..rules.context import ProjectResult
 from ..templatecheck import display_path
@@ -62,7 +63,9 @@ def read_name(key: str, path: Path, display: str) -> Named:
     except InputError as exc:
         return Named(key, errors=[str(d) for d in exc.diagnostics] or [str(exc)])
     except Exception as exc:  # a bug: report it against this file, go on with the others
-        return Named(key, errors=[f"{display}: docgen 内部错误：{type(exc).__name__}: {exc}"])
+        return Named(key, errors=[unexpected(display, exc)])
+    except MemoryError as exc:
+        return Named(key, errors=[unexpected(display, exc)])
     return Named(key, loaded.project.name, loaded.project.department)
 
 
@@ -119,22 +122,15 @@ def provenance(data_hash: str, template_hash: str, profile_hash: str) -> dict[st
 
 def _render_error(display: str, form_id: str, fmt: str, exc: Exception) -> str:
     form = find_form(form_id)
-    where = form_id
-    if form:
-        path = template_path(form, fmt)
-        compiled = {"xlsx": "（Excel）", "pdf": "（PDF）"}.get(fmt, "") if path.suffix == ".docx" else ""
-        where = display_path(path) + compiled
-    return f"{display}: {where}: 生成失败：{type(exc).__name__}: {exc}"
+    if form is None:
+        return f"{display}: {form_id}: 生成失败：{type(exc).__name__}: {exc}"
+    return f"{display}: {render_fault(exc, form, fmt)}"
 
 
 def _write_problem(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "无法写入：文件可能正在被 Word/WPS/Excel 打开，或没有写入权限；关闭后重新运行 docgen build"
-    if exc.errno == 36:
-        return "无法写入：文件名过长"
-    if exc.errno == 28:
-        return "无法写入：磁盘已满"
-    return f"无法写入（错误号 {exc.errno}）"
+    from .faults import os_problem
+
+    return f"无法写入：{os_problem(exc)}"
 
 
 def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key: str, display: str,
@@ -149,6 +145,11 @@ def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key
             continue
         rel = f"{render.path_stem}{form.short_title}.{fmt}"
         target = out / rel
+        link = link_on_path(out, rel)
+        if link is not None:  # a link inside OUT could point anywhere: never written through
+            done.failures.append(f"{display}: {display_path(link)}: 是符号链接，docgen 不通过链接写入："
+                                 "请删除该链接后重新运行 docgen build")
+            continue
         try:
             write_atomic(target, data)
             stat = target.stat()
@@ -163,6 +164,9 @@ def run_project(job: ProjectJob, out: Path) -> Done:
     """Load and compute one project once, then render each of its stale forms."""
     done = Done(job.key)
     try:
+        if not job.path.exists():
+            done.failures.append(f"{job.display}: 文件在生成过程中被删除或移走，本次未生成，上次生成的文件已保留")
+            return done
         if data_hash(job.path) != job.data_hash:
             done.failures.append(f"{job.display}: 文件在生成过程中被修改，本次未生成，请重新运行 docgen build")
             return done
@@ -186,9 +190,21 @@ def run_project(job: ProjectJob, out: Path) -> Done:
                 done.failures.append(f"{job.display}: 计算“{form.short_title}”的内容失败：{type(exc).__name__}: {exc}")
                 continue
             _write(out, render, render.form, context, job.key, job.display, done)
-    except Exception as exc:  # a bug in docgen: this project fails, the others go on
-        done.failures.append(f"{job.display}: docgen 内部错误：{type(exc).__name__}: {exc}")
+    except (Exception, MemoryError) as exc:  # this project fails, the others go on
+        done.failures.append(unexpected(job.display, exc))
     return done
+
+
+def unexpected(display: str, exc: BaseException) -> str:
+    """A located message for what should not happen with any input (too little memory, a bug)."""
+    if isinstance(exc, MemoryError):
+        return f"{display}: 内存不足，本项未生成：文件或其中的文字过大；请精简后重新运行，已生成的文件保留"
+    if isinstance(exc, OSError):
+        from .faults import os_problem
+
+        return f"{exc.filename or display}: {os_problem(exc)}"
+    return (f"{display}: 无法处理这个文件（{type(exc).__name__}: {exc}），本项未生成：请检查文件内容；"
+            "仍有问题时请把文件和此信息发给维护人员")
 
 
 @dataclass
@@ -213,17 +229,23 @@ def run_aggregates(job: AggregateJob, out: Path) -> Done:
     for key, path, display, profile in job.members:
         try:
             outcome = run_file(path, display, profile=profile)
-        except Exception:  # reported by the project's own job
+        except (Exception, MemoryError):  # reported by the project's own job
             continue
         if outcome.ok and outcome.result is not None:
             results[key] = outcome.result
+    displays = {key: display for key, _, display, _ in job.members}
     for item in job.renders:
         members = [results[k] for k in item.members if k in results]
         name = item.scope or "全部项目"
+        lost = [displays[k] for k in item.members if k not in results]
+        if lost:  # read at planning, unreadable now (changed or deleted meanwhile): keep the last aggregate
+            done.failures.append(f"{name}: {'、'.join(lost)} 在生成过程中无法读取，“{item.form}”汇总表保持上次的内容；"
+                                 "请重新运行 docgen build")
+            continue
         try:
             _aggregate(item, members, name, out, done)
-        except Exception as exc:  # a bug in docgen: this aggregate fails, the others go on
-            done.failures.append(f"{name}: docgen 内部错误：{type(exc).__name__}: {exc}")
+        except (Exception, MemoryError) as exc:  # this aggregate fails, the others go on
+            done.failures.append(unexpected(name, exc))
     done.loaded = True
     return done
 

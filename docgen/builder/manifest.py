@@ -77,13 +77,15 @@ class Manifest:
         self.path = folder / FILENAME
         try:
             self.db = self._open()
+        except sqlite3.OperationalError:  # disk full, read-only, locked: a fault to report, not a reason to discard
+            raise
         except sqlite3.DatabaseError:  # not a database any more: start afresh (everything is rebuilt)
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path)
+        db = sqlite3.connect(self.path, timeout=30)  # another process's write: wait for it
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")

@@ -15,16 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..forms import Form
-from ..output import form_formats, safe_name
+from ..output import WHOLE, distinct_names, form_formats, safe_name
 from .inputs import Source, sha256_bytes, sha256_file
 from .jobs import AggregateJob, AggregateRender, ProjectJob, Render, provenance
-from .manifest import OutputRow, SkipRow
+from .manifest import FOLDER, OutputRow, SkipRow
 
 FORCED, VERSION, PROFILE, DATA, TEMPLATE = "强制", "版本变化", "配置变化", "数据变化", "模板变化"
 RENAMED, MISSING, EDITED, NEW = "文件名变化", "输出缺失", "输出被改动", "新增"
 REASONS = (FORCED, VERSION, PROFILE, DATA, TEMPLATE, RENAMED, MISSING, EDITED, NEW)
 AGGREGATES = "汇总"  # the folder of the aggregate forms, and the prefix of their keys
-WHOLE = "全部项目"
+CHANGES = "changes.md"  # the changes report, at the top of OUT
+RESERVED = (AGGREGATES, CHANGES, FOLDER, WHOLE)  # names the build writes itself: never a 主管部门's folder
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Plan:
     refresh: list[OutputRow] = field(default_factory=list)  # same content, new mtime: record the new stat
     labels: dict[str, str] = field(default_factory=dict)  # source key → the name shown in reports
     failures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # told to the user, not failures (e.g. a renamed folder)
     moves: list[tuple[OutputRow, str]] = field(default_factory=list)  # intact outputs under an old name → new name
 
 
@@ -68,16 +70,36 @@ def project_stem(folder: str, stem: str) -> str:
     return f"{folder}/{stem}/"
 
 
-def assign_stems(entries: list[tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
+def department_folders(departments: set[str]) -> dict[str, str]:
+    """A distinct folder (and 表4 file name) per 主管部门: never one another's, nor a name the build writes."""
+    return distinct_names(departments, RESERVED)
+
+
+def renamed_departments(folders: dict[str, str]) -> list[str]:
+    """A note for each 主管部门 whose folder could not be its plain name."""
+    notes = []
+    for dept, folder in folders.items():
+        plain = safe_name(dept or "未填主管部门")
+        if folder != plain:
+            others = [f"“{d}”" for d, f in folders.items() if d != dept and f.casefold() == plain.casefold()]
+            clash = f"与主管部门{'、'.join(others)}" if others else "与 docgen 自己写的文件"
+            notes.append(f"主管部门“{dept}”的文件夹名“{plain}”{clash}相同，改用“{folder}”")
+    return notes
+
+
+def assign_stems(entries: list[tuple[str, str, str]],
+                 folders: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
     """(folder, file stem) per source key from (key, 项目名称, 主管部门).
 
-    Two project files that would write the same file (same 主管部门 and 项目名称) are told apart
-    deterministically: the first by key keeps the plain name, the others get their file name added.
+    Each 主管部门 has its own folder (:func:`department_folders`). Two project files that would write the
+    same file (same 主管部门 and 项目名称) are told apart deterministically: the first by key keeps the
+    plain name, the others get their file name added.
     """
+    folders = folders or department_folders({department for _, _, department in entries})
     taken: set[tuple[str, str]] = set()
     out = {}
     for key, name, department in sorted(entries):
-        folder, stem = safe_name(department or "未填主管部门"), safe_name(name)
+        folder, stem = folders[department], safe_name(name)
         if (folder.casefold(), stem.casefold()) in taken:
             stem = f"{stem}（{safe_name(PurePosixPath(key).with_suffix('').as_posix().replace('/', '_'), 40)}）"
         taken.add((folder.casefold(), stem.casefold()))
@@ -156,7 +178,9 @@ def make_plan(inp: Inputs) -> Plan:
     for row in inp.rows:
         by_key[(row.source, row.form, row.fmt)].append(row)
         by_source[row.source].append(row)
-    stems = assign_stems([(k, name, dept) for k, (name, dept) in inp.names.items()])
+    folders = department_folders({dept for _, dept in inp.names.values()})
+    plan.notes += renamed_departments(folders)
+    stems = assign_stems([(k, name, dept) for k, (name, dept) in inp.names.items()], folders)
     for src in inp.sources:
         plan.labels[src.key] = inp.names.get(src.key, (src.display, ""))[0]
         if src.key in inp.failed or src.profile is None:  # its previous outputs are kept as they are
@@ -180,7 +204,7 @@ def make_plan(inp: Inputs) -> Plan:
     present = {s.key for s in inp.sources}
     plan.forgotten = sorted(({r.source for r in inp.rows if r.kind == "project"} | inp.known) - present)
     plan.obsolete += [r for r in inp.rows if r.kind == "project" and r.source not in present]
-    _plan_aggregates(inp, plan, by_key)
+    _plan_aggregates(inp, plan, by_key, folders)
     return plan
 
 
@@ -190,7 +214,13 @@ def _membership(sources: list[Source]) -> tuple[str, str]:
     return sha256_bytes(data.encode("utf-8")), sha256_bytes(profiles.encode("utf-8"))
 
 
-def _plan_aggregates(inp: Inputs, plan: Plan, by_key: dict[tuple[str, str, str], list[OutputRow]]) -> None:
+def aggregate_key(scope: str) -> str:
+    """The manifest's name of an aggregate: the county-wide set, or one 主管部门's (even one named 全部项目)."""
+    return f"{AGGREGATES}:{WHOLE}" if not scope else f"{AGGREGATES}:主管部门:{scope}"
+
+
+def _plan_aggregates(inp: Inputs, plan: Plan, by_key: dict[tuple[str, str, str], list[OutputRow]],
+                     folders: dict[str, str]) -> None:
     usable = {s.key for s in inp.sources if s.key not in inp.failed and s.profile is not None}
     forms = {f.id for f in inp.aggregate_forms}
     if inp.sources and not usable:  # nothing can be read this time: keep the previous aggregates
@@ -204,9 +234,9 @@ def _plan_aggregates(inp: Inputs, plan: Plan, by_key: dict[tuple[str, str, str],
         scopes = [""] + (departments if form.id == "summary" and len(departments) > 1 else [])
         for scope in scopes:
             members = [s for s in inp.sources if not scope or inp.names.get(s.key, ("", ""))[1] == scope]
-            key = f"{AGGREGATES}:{scope or WHOLE}"
+            key = aggregate_key(scope)
             plan.labels[key] = scope or WHOLE
-            name = safe_name(scope) if scope else WHOLE
+            name = folders[scope] if scope else WHOLE
             stem = f"{AGGREGATES}/{name}-"
             hashes = _membership(members)
             fmts = _formats(inp, plan, by_key, key, form, stem, hashes)

@@ -8,12 +8,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from ..errors import shown
 from ..forms import FORMS, find_form
 from ..render.package import write_atomic
-from .plan import REASONS
+from .plan import CHANGES, REASONS
 from .result import BuildResult
 
-CHANGES = "changes.md"
 SHOWN = 30  # value changes printed; the rest are in changes.md
 
 
@@ -69,26 +69,29 @@ def print_report(console: Console, result: BuildResult, out: Path) -> None:
     if result.cleaned:
         console.print(f"已清理上次中断留下的 {result.cleaned} 个临时文件。")
     console.print(summary_table(result))
+    for note in result.notes:
+        console.print(shown(f"提示：{note}"), markup=False)
     for message in result.failures:
-        console.print(f"失败：{message}", markup=False)
+        console.print(shown(f"失败：{message}"), markup=False)
     if result.warnings:
         console.print(f"数据警告 {len(result.warnings)} 条（本次生成的项目；不影响生成，docgen check 可查看全部）：")
         for message in result.warnings[:SHOWN]:
-            console.print(f"  {message}", markup=False)
+            console.print(shown(f"  {message}"), markup=False)
     for path in sorted(result.deleted):
-        console.print(f"已删除 {path}", markup=False)
+        console.print(shown(f"已删除 {path}"), markup=False)
     lines = change_lines(result)
     if lines:
         console.print(f"数值变化 {len(lines)} 处：")
         for line in lines[:SHOWN]:
-            console.print(f"  {line}", markup=False)
+            console.print(shown(f"  {line}"), markup=False)
         if len(lines) > SHOWN:
             console.print(f"  ……其余 {len(lines) - SHOWN} 处见 {out / CHANGES}", markup=False)
     elif result.built:
         first = f"首次生成 {result.first} 张表，没有可比较的旧值。"
         console.print(first if result.first else "已填写的数值没有变化。")
     if result.built or result.deleted:
-        console.print(f"变化报告：{out / CHANGES}", markup=False)
+        if CHANGES not in result.failed:  # else its failure is told above
+            console.print(f"变化报告：{out / CHANGES}", markup=False)
     else:
         console.print("没有需要重新生成的文件；变化报告保持上次的内容。")
 
@@ -108,6 +111,8 @@ def changes_markdown(result: BuildResult) -> str:
         out += ["", f"首次生成的 {result.first} 张表没有可比较的旧值，未列出。"]
     if result.failures:
         out += ["", "## 失败", ""] + [f"- {m}" for m in result.failures]
+    if result.notes:
+        out += ["", "## 提示", ""] + [f"- {m}" for m in result.notes]
     if result.deleted:
         out += ["", "## 已删除的文件", ""] + [f"- {p}" for p in sorted(result.deleted)]
     out += ["", "## 重新生成的文件", ""]

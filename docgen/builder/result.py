@@ -18,6 +18,7 @@ class BuildResult:
     labels: dict[str, str] = field(default_factory=dict)  # source key → name shown
     cleaned: int = 0  # leftover temporary files removed
     sources: int = 0
+    notes: list[str] = field(default_factory=list)  # told, not failures (e.g. a 主管部门's folder renamed)
     moved: int = 0  # intact outputs moved to their new name (not rebuilt)
     warnings: list[str] = field(default_factory=list)  # data warnings of the projects built this time
 

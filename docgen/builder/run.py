@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -21,14 +22,15 @@ from .. import output
 from ..compile import cache as compile_cache
 from ..errors import DocgenError
 from ..forms import FORMS, Form
-from ..output import FORMATS
+from ..output import FORMATS, link_on_path
 from ..render.pdf import require_pdf
 from ..templatecheck import SAMPLES, display_path
 from .check import check_before_build
-from .inputs import Source, scan, template_hashes, version_key
+from .faults import BuildFault, BuildLock, explain, os_problem
+from .inputs import Source, lost_projects, scan, template_hashes, version_key
 from .jobs import AggregateJob, Done, Named, ProjectJob, init_worker, read_name, run_aggregates, run_project
 from .manifest import FOLDER, Manifest, OutputRow, SkipRow, SourceRow
-from .plan import AGGREGATES, NEW, Inputs, Plan, make_plan
+from .plan import AGGREGATES, CHANGES, NEW, Inputs, Plan, make_plan
 from .report import write_changes
 from .result import BuildResult
 from .values import diff
@@ -75,7 +77,10 @@ class _Runner:
     def delete(self, row: OutputRow) -> None:
         """Delete an output file (unless another output of this build now owns its path) and its row."""
         owner = self.plan.owner.get(row.path)
-        if owner is None or owner == row.source:
+        link = link_on_path(self.options.out, row.path)
+        if link is not None:  # never delete through a link: the file it reaches is not docgen's
+            self.result.fail(row.source, [f"{link}: 是符号链接，docgen 不通过链接删除文件：请删除该链接后重新运行"])
+        elif owner is None or owner == row.source:
             path = self.options.out / row.path
             if path.exists():
                 path.unlink()
@@ -122,7 +127,7 @@ class _Runner:
 
 
 def _pool(options: BuildOptions) -> Executor | None:
-    workers = options.jobs or os.cpu_count() or 1
+    workers = job_count(options.jobs)
     if workers <= 1:
         return None
     setup = (str(output.TEMPLATES), os.getpid(), str(compile_cache.folder()))
@@ -161,30 +166,76 @@ def _check_same_source(options: BuildOptions) -> None:
         )
 
 
+MAX_JOBS = 61  # more worker processes only cost memory (and Windows allows no more than 61)
+
+
+def job_count(requested: int | None) -> int:
+    """Worker processes: as asked, within 1 … min(4 × CPU cores, 61); default one per core."""
+    cpus = os.cpu_count() or 1
+    return max(1, min(requested or cpus, 4 * cpus, MAX_JOBS))
+
+
 def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] | None = None) -> BuildResult:
-    """Run one build. ``progress(total)`` returns a function called once per finished job."""
+    """Run one build. ``progress(total)`` returns a function called once per finished job.
+
+    A fault of the machine (disk full, a read-only folder, another build holding the output folder, too
+    little memory) stops it with a :class:`BuildFault` naming the file and what to do; what was written stays.
+    """
     output.clear_compiled()  # a template may have changed since this process last compiled it
     if "pdf" in options.formats:
         require_pdf()  # no WeasyPrint or no Chinese font: say what to install before anything is touched
-    forms = _selected(options)
+    out = options.out
+    try:
+        forms = _selected(options)
+        check_before_build(forms, options.formats, out, version_key(), options.samples, options.force)
+        # an empty or unmounted folder must not wipe the outputs
+        if not scan(options.source, options.profile_name, options.as_of):
+            raise BuildRefused(
+                f"{options.source}: 没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx），未生成也未删除任何文件")
+        _check_same_source(options)
+        _refuse_links(out)
+        out.mkdir(parents=True, exist_ok=True)
+        with BuildLock(out):
+            result = _build(options, forms, progress)
+            _write_changes(result, out)
+        return result
+    except (OSError, sqlite3.Error, MemoryError) as exc:
+        raise BuildFault(explain(exc, out)) from None
+
+
+def _refuse_links(out: Path) -> None:
+    """The manifest's folder must be OUT's own: a link could make docgen write anywhere."""
+    if (out / FOLDER).is_symlink():
+        raise BuildRefused(f"{out / FOLDER}: 是符号链接，docgen 不通过链接写入构建记录：请删除该链接后重新运行")
+
+
+def _write_changes(result: BuildResult, out: Path) -> None:
+    link = link_on_path(out, CHANGES)
+    if link is not None:
+        result.fail(CHANGES, [f"{link}: 是符号链接，docgen 不通过链接写入变化报告：请删除该链接后重新运行"])
+        return
+    try:
+        write_changes(result, out)
+    except OSError as exc:  # the outputs are in place and recorded: say why the report is not
+        result.fail(CHANGES, [f"{out / CHANGES}: 变化报告未写入：{os_problem(exc)}"])
+
+
+def _build(options: BuildOptions, forms: list[Form], progress: Callable[[int], Callable[[], None]] | None
+           ) -> BuildResult:
     out = options.out
     version = version_key()
-    check_before_build(forms, options.formats, out, version, options.samples, options.force)
-    # an empty or unmounted folder must not wipe the outputs
-    if not scan(options.source, options.profile_name, options.as_of):
-        raise BuildRefused(
-            f"{options.source}: 没有找到项目数据文件（.yaml / .yml / 填报工作簿 .xlsx），未生成也未删除任何文件")
-    _check_same_source(options)
-    out.mkdir(parents=True, exist_ok=True)
     result = BuildResult(cleaned=clean_temporaries(out))
     manifest = Manifest(out)
     pool: Executor | None = None
+    interrupted = True
     compile_cache.set_folder(out / FOLDER / "templates")  # XLSX/HTML compiled from the DOCX, by its hash
     try:
         sources = scan(options.source, options.profile_name, options.as_of)
         result.sources = len(sources)
         manifest.set_meta("source", str(options.source.resolve()))
         known = manifest.sources()
+        were = set(known) | {r.source for r in manifest.outputs() if r.kind == "project"}
+        sources += lost_projects(options.source, were, sources)  # damaged, not deleted: outputs kept
         names, failed, pool = _names(options, manifest, sources, known, version, result)
         inp = Inputs(out, sources, names, failed,
                      [f for f in forms if not f.aggregate], [f for f in forms if f.aggregate], options.formats,
@@ -193,6 +244,7 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
         plan = make_plan(inp)
         result.fresh, result.labels = plan.fresh, plan.labels
         result.skipped += plan.skipped
+        result.notes += plan.notes
         if plan.failures:
             result.fail(AGGREGATES, plan.failures)
         runner = _Runner(options, manifest, inp, plan, result)
@@ -201,13 +253,21 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
             pool = pool or _pool(options)
             _run_jobs(runner, pool, progress)
         result.failures.sort()
+        interrupted = False
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            _stop(pool, interrupted)
         manifest.close()
         compile_cache.set_folder(None)
-    write_changes(result, out)
     return result
+
+
+def _stop(pool: Executor, interrupted: bool) -> None:
+    """Shut the workers down; after Ctrl-C, SIGTERM or a fault, end them at once (none is left behind)."""
+    if interrupted:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _names(options: BuildOptions, manifest: Manifest, sources: list[Source], known: dict[str, SourceRow],
@@ -226,14 +286,20 @@ def _names(options: BuildOptions, manifest: Manifest, sources: list[Source], kno
     stale = [s for s in sources if s.profile is not None and (
         s.key not in known or known[s.key].data_hash != s.data_hash or known[s.key].version != version)]
     pool = _pool(options) if stale else None
-    for named in _read_names(pool, stale):
-        if named.errors:
-            failed.add(named.key)
-            result.fail(named.key, named.errors)
-            continue
-        names[named.key] = (named.name, named.department)
-        manifest.put_source(named.key, SourceRow(by_key[named.key].data_hash, version, named.name, named.department))
-    manifest.commit()
+    try:
+        for named in _read_names(pool, stale):
+            if named.errors:
+                failed.add(named.key)
+                result.fail(named.key, named.errors)
+                continue
+            names[named.key] = (named.name, named.department)
+            manifest.put_source(named.key,
+                                SourceRow(by_key[named.key].data_hash, version, named.name, named.department))
+        manifest.commit()
+    except BaseException:  # Ctrl-C, SIGTERM, a fault: the caller has no pool to stop yet
+        if pool is not None:
+            _stop(pool, True)
+        raise
     return names, failed, pool
 
 
@@ -253,11 +319,15 @@ def _move(runner: _Runner, row: OutputRow, path: str) -> None:
     """Rename an intact output to its new name (a new layout, a renamed project): nothing is rebuilt for it."""
     out = runner.options.out
     target = out / path
+    link = link_on_path(out, row.path) or link_on_path(out, path)
+    if link is not None:  # never move through a link: it could point anywhere
+        runner.result.fail(row.source, [f"{link}: 是符号链接，docgen 不通过链接移动文件：请删除该链接后重新运行"])
+        return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(out / row.path, target)
     except OSError as exc:
-        runner.result.fail(row.source, [f"{display_path(out / row.path)}: 无法移动到 {path}：{exc.strerror or exc}"])
+        runner.result.fail(row.source, [f"{display_path(out / row.path)}: 无法移动到 {path}：{os_problem(exc)}"])
         return
     runner.manifest.delete_output(row.path)
     runner.manifest.put_output(replace(row, path=path))

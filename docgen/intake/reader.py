@@ -101,11 +101,60 @@ def is_intake_workbook(path: Path) -> bool:
     return names is not None and L.MARKER_SHEET in names
 
 
+MAX_UNPACKED = 100 * 1024 * 1024  # bytes of all the package's parts together, unpacked
+MAX_CELL_BYTES = 32_767 * 6  # Excel's cell limit (32,767 characters), each at most 6 bytes of XML ("&quot;")
+MAX_SHEET_ROWS = MAX_ROWS + 1_000  # <row> elements per sheet (a project's tables, their headers and hints)
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def package_problem(path: Path) -> str | None:
+    """Why a workbook is too big to load, found by streaming its parts (never loading them): the
+    unpacked size, a cell longer than Excel allows, a sheet with more rows than any project has."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if sum(i.file_size for i in infos) > MAX_UNPACKED:
+                return f"解压后超过 {MAX_UNPACKED // 1024 // 1024} MB，不是一个项目的填报工作簿"
+            for info in infos:
+                if info.filename.startswith("xl/") and info.filename.endswith(".xml"):
+                    problem = _part_problem(zf, info)
+                    if problem:
+                        return problem
+    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError, EOFError):
+        return None  # not a readable zip: load_workbook says so in its own words
+    return None
+
+
+def _part_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    rows, run, tail = 0, 0, b""  # run: bytes since the last "<" (a cell's text has none)
+    sheet = info.filename.startswith("xl/worksheets/")
+    with zf.open(info) as fh:
+        while chunk := fh.read(1024 * 1024):
+            parts = chunk.split(b"<")
+            if len(parts) == 1:
+                longest = run = run + len(chunk)
+            else:
+                longest = max(run + len(parts[0]), *(len(p) for p in parts[1:]))
+                run = len(parts[-1])
+            if longest > MAX_CELL_BYTES:
+                return "有单元格的文字超过 Excel 的上限（32767 个字符），不是项目数据：请删除过长的内容"
+            if sheet:
+                buffer = tail + chunk
+                rows += sum(1 for m in _ROW.finditer(buffer) if m.end() > len(tail))  # not counted before
+                tail = buffer[-16:]
+                if rows > MAX_SHEET_ROWS:
+                    return f"有工作表超过 {MAX_SHEET_ROWS} 行，不是一个项目的数据：请删除多余的行"
+    return None
+
+
 def open_workbook(path: Path, file: str, data_only: bool = False) -> Workbook:
     if not path.is_file():
         raise _fail(file, "不是普通文件，无法作为工作簿读取")
     if path.stat().st_size > MAX_BYTES:
         raise _fail(file, f"文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），不是项目填报工作簿")
+    problem = package_problem(path)
+    if problem:
+        raise _fail(file, problem)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Data Validation extension is not supported" and the like
@@ -197,7 +246,7 @@ class SheetReader:
     def labels(self, ws: Worksheet, first: int) -> dict[str, int]:
         """Column A's labels (from row ``first``) → their row."""
         out: dict[str, int] = {}
-        for row in range(first, ws.max_row + 1):
+        for row in range(first, min(ws.max_row, first + MAX_ROWS) + 1):  # a stray far-away cell: bounded
             text = ws.cell(row, 1).value
             if isinstance(text, str) and text.strip() and text.strip() not in out:
                 out[text.strip()] = row

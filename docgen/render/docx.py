@@ -30,6 +30,15 @@ _XML_DECLARATION = re.compile(r"^<\?xml[^>]*\?>\s*")
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+_LITERAL = {"{_{": '{{ "{{" }}', "}_}": '{{ "}}" }}', "{_%": '{{ "{%" }}', "%_}": '{{ "%}" }}'}
+
+
+def literal_braces(source: str) -> str:
+    """docxtpl's ``{_{ }_} {_% %_}`` (literal braces typed in a template) become Jinja string literals here,
+    in the template, so that a project's own text containing them is printed as typed, never altered."""
+    return re.sub("|".join(re.escape(k) for k in _LITERAL), lambda m: _LITERAL[m.group(0)], source)
+
+
 class CompiledDocx:
     """One DOCX template, ready to render any number of documents."""
 
@@ -42,6 +51,8 @@ class CompiledDocx:
         self._tpl = tpl
         source = tpl.patch_xml(tpl.get_xml())
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+        source = literal_braces(source)
+        self.source = source  # a render error's line is a line of this text
         env = make_env()  # one env per template: its docgen_loop filter knows this template's loops
         if self.fast_loops:
             source = docxloops.compile_loops(source, env, _text_passes, self._passes, _cell_with_vmerge)
@@ -70,7 +81,7 @@ class CompiledDocx:
         return docxloops.render_parts(lambda: self.template.render(context), self._passes)
 
     def _passes(self, xml: str) -> str:
-        """After Jinja: the template's own line breaks, literal braces, XML-forbidden characters, docxtpl's line
+        """After Jinja: the template's own line breaks, XML-forbidden characters, docxtpl's line
         handling (\\n → w:br …), and the group markers turned into vertical merges."""
         xml = _ILLEGAL_XML.sub("", _text_passes(xml))
         xml = resolve_listing(self._tpl, xml)
@@ -97,9 +108,9 @@ _FRESH = frozenset({DOCUMENT, "docProps/core.xml", CUSTOM})  # parts that change
 
 
 def _text_passes(xml: str) -> str:
-    """The paragraph line breaks added before Jinja removed, and docxtpl's escaped braces ({_{ → {{) restored."""
-    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-    return xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    """The paragraph line breaks added before Jinja removed. (docxtpl's escaped braces ``{_{`` were made Jinja
+    string literals in the template, :func:`literal_braces`: a project's own text is never altered.)"""
+    return xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
 
 
 _MARKER = re.compile(r"<!--" + re.escape(VMERGE) + r" (restart|continue)-->")

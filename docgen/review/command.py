@@ -103,7 +103,8 @@ def review_file(path: Path, *, side_file: bool, force: bool, as_of: date | None,
         click.echo(f"{shown}: 反馈没有变化，文件未改写。")
     else:
         try:
-            write_atomic(target, new_text.encode("utf-8"))
+            # through a link: the file it points to is rewritten, the link stays a link
+            write_atomic(target.resolve() if target.is_symlink() else target, new_text.encode("utf-8"))
         except OSError as exc:
             click.echo(f"{shown}: 无法写入：{exc.strerror or exc}", err=True)
             return 1
