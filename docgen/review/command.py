@@ -30,7 +30,7 @@ def _echo_errors(outcome: Outcome) -> None:
             click.echo(str(d), err=True)
 
 
-def _side_seed(project_text: str, name: str, project_file: str) -> str:
+def side_seed(project_text: str, name: str, project_file: str) -> str:
     """A new side file: a header, and the project file's own 反馈 when it has one."""
     head = f"# {name} 的审核意见（docgen review 起草；审核人修改后签发）\n# 项目文件：{project_file}\n"
     span = section_span(project_text) if "反馈" in project_text else None  # parsing a long file takes a while
@@ -38,6 +38,9 @@ def _side_seed(project_text: str, name: str, project_file: str) -> str:
         return head
     lines = project_text.replace("\r\n", "\n").split("\n")
     return head + "\n".join(lines[span[0]:span[1]]) + "\n"
+
+
+_side_seed = side_seed  # the name an earlier web desk imported
 
 
 def _label(key: FieldKey) -> str:
@@ -76,7 +79,7 @@ def review_file(path: Path, *, side_file: bool, force: bool, as_of: date | None,
     try:
         text = target.read_bytes().decode("utf-8") if target.is_file() else ""
         if use_side and not text.strip():
-            text = _side_seed(path.read_bytes().decode("utf-8"), outcome.result.project.name, path.name)
+            text = side_seed(path.read_bytes().decode("utf-8"), outcome.result.project.name, path.name)
         decisions: dict[FieldKey, Decision] = {}
         new_text = rewrite(text, lambda block: decisions.update(
             apply_review(block, d, force, today or date.today())))

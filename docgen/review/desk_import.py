@@ -122,9 +122,9 @@ def import_entry(entry: DeskEntry, report: ImportReport) -> None:
             if not any(entry.values.values()):
                 report.unchanged += 1
                 return
-            from .command import _side_seed
+            from .command import side_seed
 
-            text = _side_seed(project.read_bytes().decode("utf-8"), project.stem, project.name)
+            text = side_seed(project.read_bytes().decode("utf-8"), project.stem, project.name)
         new_text = rt.rewrite(text, lambda block: _apply(block, entry.values))
     except (rt.RewriteError, UnicodeDecodeError, OSError) as exc:
         report.problems.append(f"{target}: 无法写入反馈：{exc}")
