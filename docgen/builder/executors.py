@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -44,10 +45,18 @@ class Engine:
         is left behind."""
         executor, self.executor = self.executor, None
         if isinstance(executor, ProcessPoolExecutor):
-            if interrupted:
-                for process in list(getattr(executor, "_processes", {}).values()):
+            if interrupted:  # never wait for a worker that may be stuck: end it, then kill what is left
+                _quiet_pool_thread()
+                processes = list((getattr(executor, "_processes", None) or {}).values())
+                executor.shutdown(wait=False)
+                for process in processes:
                     process.terminate()
-            executor.shutdown(wait=True, cancel_futures=True)
+                for process in processes:
+                    process.join(2)
+                    if process.is_alive():
+                        process.kill()
+            else:
+                executor.shutdown(wait=True, cancel_futures=True)
         elif executor is not None:
             executor.shutdown(wait=False)  # Dask's executor: cancels what has not run
         for close in reversed(self.closers):
@@ -56,6 +65,18 @@ class Engine:
             except Exception:  # a cluster that is already gone
                 pass
         self.closers = []
+
+
+def _quiet_pool_thread() -> None:
+    """The pool's own bookkeeping thread may fail while its workers are ended (Python 3.11: a future cancelled by
+    Executor.map on Ctrl-C, then marked broken): that is no fault of the build, and no traceback for the user."""
+    previous = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if type(args.thread).__name__ != "_ExecutorManagerThread":
+            previous(args)
+
+    threading.excepthook = hook
 
 
 def local_engine(jobs: int | None, formats: tuple[str, ...]) -> Engine:

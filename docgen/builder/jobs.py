@@ -8,6 +8,7 @@ raises for bad input or a broken template: a problem becomes a located message i
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,6 +39,10 @@ def init_worker(templates: str, parent: int, compiled: str = "") -> None:
 
     A worker also ends when the build process is gone (``kill -9``): otherwise it would wait for work forever.
     """
+    # a forked worker inherits the CLI's SIGTERM handler (which raises KeyboardInterrupt): a worker ends at once
+    # on SIGTERM instead, and leaves Ctrl-C to the build, which stops it
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     output.TEMPLATES = Path(templates)
     output.clear_compiled()
     compile_cache.set_folder(Path(compiled) if compiled else None)
