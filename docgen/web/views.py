@@ -214,7 +214,7 @@ def routes(desk: Desk) -> list[tuple[str, Endpoint, list[str]]]:
         need(request, REVIEWER, ADMIN)
         entries, q = _filtered(request)
         everything = projects.all()
-        departments = sorted({e.department for e in everything if e.department})
+        departments = _department_names(everything)
         counts = Counter(e.row.severity for e in everything)
         pages = max(1, (len(entries) + PAGE_ROWS - 1) // PAGE_ROWS)
         page = min(max(1, _int(request.query_params.get("page"), 1)), pages)
@@ -317,6 +317,9 @@ def routes(desk: Desk) -> list[tuple[str, Endpoint, list[str]]]:
 
     # --- departments --------------------------------------------------------------------------
 
+    def _department_names(entries: list[Entry]) -> list[str]:
+        return sorted({e.department for e in entries if e.department})
+
     def _department(request: Request) -> tuple[str, list[Entry]]:
         dept = request.query_params.get("d", "")
         entries = [e for e in projects.all() if not dept or e.department == dept]
@@ -328,7 +331,7 @@ def routes(desk: Desk) -> list[tuple[str, Endpoint, list[str]]]:
         need(request, REVIEWER, ADMIN)
         dept, entries = _department(request)
         everything = projects.all()
-        names = sorted({e.department for e in everything if e.department})
+        names = _department_names(everything)
         per = {n: Counter() for n in names}  # type: dict[str, Counter[str]]
         for e in everything:
             if e.department in per:
