@@ -8,7 +8,9 @@ one parsed stylesheet (templates/html/forms.css); each template is compiled once
 Speed (bench/pdf.py): besides the shared FontConfiguration and stylesheet, the HTML is cascaded against
 a reduced user-agent stylesheet (only the rules of the elements the templates use, derived once from
 WeasyPrint's own) and the template's own newlines between tags are dropped before it is compiled (never
-the data's); font subsetting and stream compression are made cheaper in render/pdfspeed.py.
+the data's); the HTML is parsed by expat when it can be (render/pdfparse.py), each line's Pango layout is
+kept for drawing (render/pdflayouts.py), and font subsetting and stream compression are made cheaper in
+render/pdfspeed.py.
 
 A PDF without a CJK font would show empty boxes, so a render first checks (fontconfig) that a Chinese
 font is installed and otherwise says which package to install. Output is deterministic: no creation
@@ -30,6 +32,8 @@ from jinja2 import Template
 
 from ..errors import DocgenError
 from .env import make_env
+from .pdflayouts import install_kept_layouts
+from .pdfparse import fast_tree
 from .pdfspeed import (
     bare_cid_fonts,
     install_fast_compression,
@@ -126,6 +130,7 @@ def info_key(name: str) -> str:
 
 
 _LOCK = threading.Lock()
+_FAST_PARSE = True  # tests switch it off to compare with tinyhtml5's tree
 _SHARED: dict[Path, tuple[Any, Any]] = {}
 
 # the elements the templates may use: the user-agent rules for anything else (forms, lists with dir=…,
@@ -173,6 +178,23 @@ def _html_class(wp: Any) -> Any:
     sheet = wp.CSS(string=reduced_ua_source(ua_file.read_text(encoding="utf-8")))
 
     class FormsHTML(wp.HTML):  # type: ignore[misc,name-defined]
+        def __init__(self, string: str, base_url: str) -> None:
+            """WeasyPrint's ``HTML(string=…, base_url=…)``, with the tree from :func:`fast_tree` when it can
+            build it (render/pdfparse.py; tinyhtml5 otherwise)."""
+            root = fast_tree(string) if _FAST_PARSE else None
+            if root is None:
+                super().__init__(string=string, base_url=base_url)
+                return
+            import cssselect2
+            from weasyprint import _find_base_url
+            from weasyprint.urls import URLFetcher
+
+            self.base_url = _find_base_url(root, base_url)
+            self.url_fetcher = URLFetcher()
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+            self.etree_element = self.wrapper_element.etree_element
+
         def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
             return [sheet]
 
@@ -192,6 +214,7 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_one_pass_subset(wp)
             install_font_file_memo()
             install_fast_compression()
+            install_kept_layouts()
             _SHARED[folder] = (fonts, css, _html_class(wp))
         fonts, css, html_class = _SHARED[folder]
         if stylesheet != STYLESHEET:
