@@ -313,3 +313,8 @@ def test_user_agent_keeps_only_the_page_margin_boxes_our_stylesheets_use() -> No
     assert "@bottom-right" in ua and "@top-left" not in ua and "@footnote" in ua and "margin: 75px" in ua
     report = (ROOT / "templates" / "html" / "report.css").read_text(encoding="utf-8")
     assert pdfmod.margin_boxes_used(report) == {"bottom-left", "bottom-right"}  # the page numbers
+
+
+def test_user_agent_marker_style_is_for_list_items_only() -> None:
+    ua = pdfmod.reduced_ua_source("::marker { white-space: pre } li { display: list-item }")
+    assert "li::marker { white-space: pre }" in ua and "\n::marker" not in ua and not ua.startswith("::marker")
