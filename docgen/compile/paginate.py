@@ -32,6 +32,7 @@ from .model import Layout, Repeat, heading_block, occupancy, starts_here
 BREAKS = "_page_breaks"  # context key: {list name: tuple of item indices where a new page starts}
 CONTINUED = "（续）"
 FILL = (0.9, 0.95)  # plan pages to this share of their estimated height (WeasyPrint, XLSX): never later than a renderer
+MOVE = 0.4  # a page breaks at a group's start when that moves at most this share of a page to the next one
 PT_PER_CM = 72 / 2.54
 _PLACEHOLDER = re.compile(r"\{\{\s*(.*?)\s*\}\}|\{%.*?%\}", re.DOTALL)
 _DOTTED = re.compile(r"[^\s|()\[\]+\-*/]+")
@@ -198,8 +199,8 @@ def units(layout: Layout, context: Mapping[str, Any]) -> list[Unit]:
                     col += cell.span
                 value = item.get(inner) if inner else None
                 start_of_group = not isinstance(value, Grouped) or value.first
-                out.append(Unit("item", _row_heights(layout, grid, r_i, texts, spans), row.name, k,
-                                start_of_group, headed, r_i))
+                out.append(Unit("item", _row_heights(layout, grid, r_i, texts, spans), list_name=row.name, index=k,
+                                group_start=start_of_group, headed=headed, row=r_i))
             continue
         texts = {}
         for col, slot in enumerate(grid[r_i]):
@@ -261,7 +262,10 @@ def _plan(stack: list[Unit], caps: tuple[float, float], head: tuple[float, float
                 s = i
                 while s > page_first and not (stack[s].kind == "item" and stack[s].group_start):
                     s -= 1
-                if s > page_first and stack[s].list_name == list_name and _group_fits(stack, s, caps, head):
+                moved = [sum(x.heights[r] for x in stack[s:i]) for r in range(2)]
+                if (stack[s].list_name == list_name and _group_fits(stack, s, caps, head)
+                        and any(x.kind == "item" for x in stack[page_first:s])  # the page keeps some rows
+                        and all(moved[r] <= caps[r] * MOVE for r in range(2))):
                     at = s
             start_page(at, True)
             i = at
@@ -299,20 +303,23 @@ def _last_rows_start(stack: list[Unit], page_first: int, i: int, caps: tuple[flo
     end = i
     while end < len(stack) and stack[end].kind != "item":
         end += 1
-    below = [sum(u.heights[r] for u in stack[i:end]) for r in range(2)]
     candidates = [k for k in range(i - 1, page_first, -1)
                   if stack[k].kind == "item" and stack[k].list_name == list_name]
+
+    def fits(k: int) -> bool:
+        return all((head[r] if stack[k].headed else 0.0) + sum(u.heights[r] for u in stack[k:end]) <= caps[r]
+                   for r in range(2))
+
     for k in candidates:  # from the last row up: the first start that fits with everything below
-        total = [(head[r] if stack[k].headed else 0.0) + sum(u.heights[r] for u in stack[k:i]) + below[r]
-                 for r in range(2)]
-        if total[0] <= caps[0] and total[1] <= caps[1]:
-            # a group boundary close above keeps the group whole on the last page
-            for g in candidates[candidates.index(k):candidates.index(k) + 3]:
+        if fits(k):
+            # the start of its group, when that fits too and moves little, keeps the group whole
+            for g in candidates[candidates.index(k):]:
                 if stack[g].group_start:
-                    total = [(head[r] if stack[g].headed else 0.0) + sum(u.heights[r] for u in stack[g:i])
-                             + below[r] for r in range(2)]
-                    if total[0] <= caps[0] and total[1] <= caps[1]:
+                    moved = [sum(u.heights[r] for u in stack[g:i]) for r in range(2)]
+                    if fits(g) and all(moved[r] <= caps[r] * MOVE for r in range(2)) \
+                            and any(x.kind == "item" for x in stack[page_first:g]):
                         return g
+                    break
             return k
     return candidates[-1] if candidates else None
 
@@ -372,8 +379,9 @@ def list_to_plan(layout: Layout, context: Mapping[str, Any]) -> str | None:
     return names[-1] if names else None
 
 
-# the routes each output format's pages must fit; none: not planned (the DOCX, for now: Word breaks by itself)
-FORMAT_ROUTES: dict[str, tuple[str, ...]] = {"pdf": ("pdf",), "xlsx": ("xlsx",), "docx": ()}
+# the routes each output format's pages must fit; none: not planned (the renderer breaks by itself). Turned on for
+# a format once its renderer breaks at the plan (PDF: "pdf", XLSX: "xlsx"; DOCX: s14b)
+FORMAT_ROUTES: dict[str, tuple[str, ...]] = {"pdf": (), "xlsx": (), "docx": ()}
 PLANS = "_page_plans"  # context key: {format: (list name, breaks, items with groups restarted)}
 
 
