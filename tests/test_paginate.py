@@ -45,7 +45,8 @@ def test_plan_breaks_at_group_boundaries_and_keeps_the_notes() -> None:
         # a group of four fits on a page: kept whole (the first page, under the project block, may split one)
         assert all(b % 4 == 0 for b in breaks[1:]), (routes, breaks)
         assert breaks[-1] < len(items)  # the last page holds list rows with the notes
-    assert len(P.plan_breaks(layout, items[:3], "指标", {}, P.ROUTES)) == 0  # three rows fit on the first page
+    short = _items(["产出指标"] * 3, ["数量指标"] * 3)
+    assert P.plan_breaks(layout, short, "指标", {}, P.ROUTES) == ()  # three short rows fit on the first page
 
 
 def test_paginate_leaves_the_context_alone_and_plans_per_format() -> None:
