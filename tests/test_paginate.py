@@ -46,7 +46,7 @@ def test_plan_breaks_at_group_boundaries_and_keeps_the_notes() -> None:
         assert all(b % 4 == 0 for b in breaks[1:]), (routes, breaks)
         assert breaks[-1] < len(items)  # the last page holds list rows with the notes
     short = _items(["产出指标"] * 3, ["数量指标"] * 3)
-    assert P.plan_breaks(layout, short, "指标", {}, P.ROUTES) == ()  # three short rows fit on the first page
+    assert P.plan_breaks(layout, short, "指标", {}, ("pdf",)) == ()  # three short rows fit on the first page
 
 
 def test_paginate_leaves_the_context_alone_and_plans_per_format() -> None:
