@@ -67,7 +67,8 @@ def check_pages(form_id: str, route: str, pdf: Path, indicators: list[tuple[str,
         report.pages += 1
         flat = _squash(text)
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        names = [ind for ind in indicators if ind[2] in flat]
+        rows = flat[flat.find(heading):] if heading and heading in flat else flat  # not the project block's text
+        names = [ind for ind in indicators if ind[2] in rows]
         has_rows = bool(names) or (heading is not None and heading in flat)
         only_notes = not has_rows and all(_NOTE.match(x) for x in lines)
         if number > 1 and lines and (flat.startswith(NOTES_FIRST) or only_notes):
