@@ -8,7 +8,8 @@ to PDF three ways — WeasyPrint, and LibreOffice from the DOCX and from the XLS
 - ``unplanned``: a route with a page plan (docgen/compile/paginate) printed more or fewer pages than planned (a
   renderer broke a page earlier than the plan).
 
-Usage: python tools/page_check.py [PROJECT.yaml] [OUT_DIR]   (default: samples/xiangcun-zhenxing-zonghe.yaml)
+Usage: python tools/page_check.py [--routes=docx,xlsx,weasyprint] [PROJECT.yaml | FOLDER] [OUT_DIR]
+(default: samples/xiangcun-zhenxing-zonghe.yaml, all three routes; a folder: each of its *.yaml projects alone)
 Prints one line per page with a fault and the totals (pages checked, pages with a continued group). The test
 suite (tests/test_form_pages.py) uses the same functions.
 """
@@ -69,7 +70,8 @@ def check_pages(form_id: str, route: str, pdf: Path, indicators: list[tuple[str,
         report.pages += 1
         flat = _squash(text)
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        names = [ind for ind in indicators if ind[2] in flat]
+        rows = flat[flat.find(heading):] if heading and heading in flat else flat  # not the project block's text
+        names = [ind for ind in indicators if ind[2] in rows]
         has_rows = bool(names) or (heading is not None and heading in flat)
         only_notes = not has_rows and all(_NOTE.match(x) for x in lines)
         if number > 1 and lines and (flat.startswith(NOTES_FIRST) or only_notes):
@@ -179,13 +181,22 @@ def check_all(project: Path, out: Path, routes: tuple[str, ...] = ROUTES) -> lis
 def main(argv: list[str]) -> int:
     import tempfile
 
+    routes = ROUTES
+    for arg in [a for a in argv if a.startswith("--routes=")]:
+        routes = tuple(r for r in arg.split("=", 1)[1].split(",") if r in ROUTES)
+        argv.remove(arg)
     project = Path(argv[0]) if argv else ROOT / "samples" / "xiangcun-zhenxing-zonghe.yaml"
     out = Path(argv[1]) if len(argv) > 1 else Path(tempfile.mkdtemp(prefix="page-check-"))
-    reports = check_all(project, out)
-    for r in reports:
-        print(f"{r.form:16} {r.route:10} pages {r.pages:2}  continued {r.continued:2}  faults {len(r.faults)}")
-        for fault in r.faults:
-            print("   ", fault)
+    projects = sorted(project.glob("*.yaml")) if project.is_dir() else [project]  # a folder: each project alone
+    reports = []
+    for one in projects:
+        done = check_all(one, out / one.stem if project.is_dir() else out, routes)
+        reports += done
+        for r in done:
+            print(f"{one.stem[:24]:24} {r.form:16} {r.route:10} pages {r.pages:2}  continued {r.continued:2}  "
+                  f"faults {len(r.faults)}")
+            for fault in r.faults:
+                print("   ", fault)
     pages = sum(r.pages for r in reports)
     continued = sum(r.continued for r in reports)
     faults = sum(len(r.faults) for r in reports)

@@ -1,6 +1,8 @@
 """Set the page-flow properties of the forms' Word templates in place (idempotent; the DOCX is the source):
 
 - every table row ``w:cantSplit`` (a row never runs over a page);
+- a repeated row with 一级/二级 groups (``|merge``) ``w:keepNext``: the DOCX renderer keeps it only inside a group
+  (docgen/render/docx.py group_keeps), so a page breaks between groups unless a group is longer than a page;
 - the column headings ``w:tblHeader``; Word repeats only a table's first rows, so a table whose headings sit under
   a project block (docgen/compile/model.py heading_block) is split there into two tables on the same grid, parted
   by an empty paragraph 1 pt high with a hidden mark (two tables that touch are joined by Word); the compiler
@@ -74,9 +76,12 @@ def _is_tag_row(tr: etree._Element) -> bool:
 
 
 def table_header(tbl: etree._Element, count: int) -> None:
+    """The first ``count`` rows repeated on every page (``w:tblHeader``), kept with the row below."""
     rows = [tr for tr in tbl.findall(_W + "tr") if not _is_tag_row(tr)]
     for tr in rows[:count]:
         cant_split(tr)
+        for p in tr.iter(_W + "p"):
+            keep_next(p)
         trpr = tr.find(_W + "trPr")
         assert trpr is not None
         if trpr.find(_W + "tblHeader") is None:
@@ -129,9 +134,14 @@ def paper(document: bytes, heading: tuple[int, int] = (0, 0)) -> bytes:
     if len(tables) == 2 and heading[0] > 0 and heading[1]:
         table_header(tables[1], heading[1])
     for tbl in tables:
-        for tr in tbl.findall(_W + "tr"):
+        rows = tbl.findall(_W + "tr")
+        for i, tr in enumerate(rows):
             if not _is_tag_row(tr):
                 cant_split(tr)
+            grouped = "|merge" in "".join(tr.itertext()).replace(" ", "")
+            if 0 < i < len(rows) - 1 and _is_tag_row(rows[i - 1]) and grouped:
+                for p in tr.iter(_W + "p"):  # a row repeated in 一级/二级 groups: the renderer lets go at a group's end
+                    keep_next(p)
     if tables and heading[0] == 0 and heading[1]:
         table_header(tables[0], heading[1])
     under = heading[0] > 0  # the headings sit under a project block
@@ -144,8 +154,11 @@ def paper(document: bytes, heading: tuple[int, int] = (0, 0)) -> bytes:
             keep_next(p)
         rows = last_table.findall(_W + "tr")
         if after and rows and not _is_tag_row(rows[-1]):
-            for p in rows[-1].iter(_W + "p"):
-                keep_next(p)
+            # the fixed rows under the list (总分, 审核意见 …), or the table's last row, go with the notes
+            tags = [i for i, tr in enumerate(rows) if _is_tag_row(tr)]
+            for tr in rows[tags[-1] + 1 if tags else len(rows) - 1:]:
+                for p in tr.iter(_W + "p"):
+                    keep_next(p)
         elif after and len(rows) > 1 and _is_tag_row(rows[-1]) and under:
             # the table ends with its repeated row under a project block: every repeated row keeps with the next,
             # and so do the column
