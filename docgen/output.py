@@ -18,6 +18,7 @@ from .render.pdf import pdf_available
 from .rules.context import ProjectResult
 
 if TYPE_CHECKING:  # the renderers load python-docx, openpyxl, WeasyPrint: imported when a form is rendered
+    from .compile.model import Layout
     from .render.docx import CompiledDocx
     from .render.pdf import CompiledHtml
     from .render.report_pdf import CompiledReport
@@ -138,9 +139,32 @@ def compiled_pdf(form: Form) -> CompiledHtml:
     return (compiled_html if form.tabular else compiled_report)(template_file(form, "pdf"))
 
 
+@cache
+def form_layout(name: str) -> Layout | None:
+    """The layout of a form's Word template (for its page plan); None when it cannot be laid out as a grid."""
+    from .compile.read_docx import CompileError, read_layout_file
+
+    try:
+        return read_layout_file(TEMPLATES / "docx" / name, Path(name).stem)
+    except (CompileError, OSError):
+        return None
+
+
+def paged(form: Form, context: dict[str, Any]) -> dict[str, Any]:
+    """A tabular form's context with its page plans (compile/paginate): for each format, where its list breaks
+    over pages, and its 一级/二级 groups restarted there. Made once per form and document, before the formats
+    are rendered."""
+    from .compile.paginate import PLANS, paginate
+
+    if not form.tabular or PLANS in context:
+        return context
+    layout = form_layout(form.docx_template())
+    return {**context, PLANS: {}} if layout is None else paginate(layout, context)
+
+
 def clear_compiled() -> None:
     """Forget every compiled template (the template folder or a template may have changed)."""
-    for cached in (compiled_docx, compiled_xlsx, compiled_html, compiled_report):
+    for cached in (compiled_docx, compiled_xlsx, compiled_html, compiled_report, form_layout):
         cached.cache_clear()
 
 
@@ -189,6 +213,10 @@ def render_bytes(form: Form, context: dict[str, Any], fmt: str, title: str,
     """One form in one format; ``properties`` are written as custom document properties."""
     if not form.tabular:  # a report's negative figures never break after the minus sign
         context = keep_minus(context)
+    if form.tabular:  # the page plan (made already when the caller planned the pages) of this format
+        from .compile.paginate import for_format
+
+        context = for_format(paged(form, context), fmt)
     if fmt == "docx":
         return compiled_docx(form.docx_template()).render(context, title, properties)
     if fmt == "pdf":
@@ -206,7 +234,7 @@ def template_path(form: Form, fmt: str) -> Path:
 
 def render_project_form(result: ProjectResult, form: Form, formats: tuple[str, ...], outdir: Path) -> list[Path]:
     """Write one project's form in the given formats; return the files written."""
-    context = form.build(result)
+    context = paged(form, form.build(result))
     title = f"{result.project.name}-{form.short_title}"
     written = []
     for fmt in formats:
@@ -220,7 +248,7 @@ def render_aggregate(results: list[ProjectResult], form: Form, formats: tuple[st
                      scope: str = "", stem: str = "") -> list[Path]:
     """Write an aggregate form (表4, coverage) over ``results``; ``scope`` names the set (a 主管部门, or empty),
     ``stem`` its file name (default: the scope's safe name)."""
-    context = form.build(results, scope)
+    context = paged(form, form.build(results, scope))
     stem = stem or (safe_name(scope) if scope else WHOLE)
     written = []
     for fmt in formats:

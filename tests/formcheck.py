@@ -28,12 +28,14 @@ def render_form(form: Any, result: Any, out: Path) -> dict[str, Path]:
     return {"docx": docx, "xlsx": xlsx}
 
 
-def docx_rows(path: Path, table_index: int = 0) -> list[list[TcInfo]]:
-    """Each row of a DOCX table as its w:tc cells with grid position, span and vMerge state."""
+def docx_rows(path: Path, table_index: int | None = None) -> list[list[TcInfo]]:
+    """Each row of a DOCX table as its w:tc cells with grid position, span and vMerge state; by default the rows of
+    all the document's tables in order (a form's project block and its list under repeated column headings are
+    two tables on one grid, printed as one)."""
     doc = Document(str(path))
-    table = doc.tables[table_index]
+    tables = doc.tables if table_index is None else [doc.tables[table_index]]
     rows = []
-    for tr in table._tbl.tr_lst:
+    for tr in (tr for table in tables for tr in table._tbl.tr_lst):
         col = 0
         cells = []
         for tc in tr.tc_lst:

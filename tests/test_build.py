@@ -183,7 +183,7 @@ def test_broken_template_refused(src: Path, tmp_path: Path, templates: Path, run
     out = tmp_path / "out"
     res = runner.invoke(cli, ["build", str(src), "-o", str(out)])
     assert res.exit_code == 1
-    assert "monitor.docx 表格1 第11行第4格: {{ r.三级指標 }}: 数据中没有“指标[].三级指標”，最接近“三级指标”" in res.output
+    assert "monitor.docx 表格2 第4行第4格: {{ r.三级指標 }}: 数据中没有“指标[].三级指標”，最接近“三级指标”" in res.output
     assert "未开始生成" in res.output
     assert not out.exists()
     with pytest.raises(TemplateError):

@@ -94,8 +94,8 @@ def edit_monitor_like_a_maintainer(path: Path) -> None:
     """In the 绩效指标 table: rename 年度指标值 to 年度目标值, move it before 三级指标, add a last column 复核值
     showing each indicator's 年度指标值 again."""
     root = _document(path)
-    tbl = root.find(f"{W}body/{W}tbl")
-    rows = tbl.findall(f"{W}tr")
+    tables = root.findall(f"{W}body/{W}tbl")  # the project block, then the list under its column headings
+    rows = [tr for tbl in tables for tr in tbl.findall(f"{W}tr")]
     head = next(i for i, tr in enumerate(rows) if any(_text(tc) == "三级指标" for tc in tr.findall(f"{W}tc")))
     loop = next(i for i, tr in enumerate(rows) if "r.三级指标" in _text(tr))
     third = next(col for col, tc in _cells(rows[head]) if _text(tc) == "三级指标")
@@ -106,9 +106,10 @@ def edit_monitor_like_a_maintainer(path: Path) -> None:
     for tc in rows[head].findall(f"{W}tc"):
         if _text(tc) == "年度指标值":
             _set_text(tc, "年度目标值")
-    grid = tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")
-    grid[third].addprevious(grid[third + 1])
-    tbl.find(f"{W}tblGrid").append(etree.Element(f"{W}gridCol", {f"{W}w": "1000"}))
+    for tbl in tables:  # both tables keep the same grid
+        grid = tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")
+        grid[third].addprevious(grid[third + 1])
+        tbl.find(f"{W}tblGrid").append(etree.Element(f"{W}gridCol", {f"{W}w": "1000"}))
     for i, tr in enumerate(rows):
         if "{%tr" in _text(tr):
             continue
@@ -151,7 +152,7 @@ def test_maintainer_edits_the_word_file_and_excel_and_pdf_follow(templates: Path
     assert set(result.built.values()) == {"模板变化"} and len(monitors) == 2 * len(formats)
 
     for path in out.rglob(f"{MONITOR}.docx"):
-        table = Document(str(path)).tables[0]
+        table = Document(str(path)).tables[-1]  # the list under its column headings
         head = next(r for r in table.rows if "三级指标" in [c.text for c in r.cells])
         texts = [c.text for c in head.cells]
         assert texts.index("年度目标值") == texts.index("三级指标") - 1 and texts[-1] == "复核值"
@@ -197,7 +198,7 @@ def test_drifted_html_override_is_refused(templates: Path) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("{{ r.三级指标 }}", "{{ r.年度指标值 }}", 1), encoding="utf-8")
     problems = [str(p) for p in check_template(find_form("tracking"), "pdf", None).problems]
-    assert problems and all("与 Word 模板不一致" in p and "tracking.docx 表格1" in p for p in problems)
+    assert problems and all("与 Word 模板不一致" in p and "tracking.docx 表格2" in p for p in problems)
     assert any("HTML 模板 第" in p and "年度指标值" in p for p in problems), problems
 
 
@@ -210,7 +211,7 @@ def test_unsupported_row_tag_is_a_located_compile_error() -> None:
             if info.filename == "word/document.xml":
                 part = part.replace(b"{%tr endfor %}", b"{%tr if x %}")
             zout.writestr(info, part)
-    with pytest.raises(CompileError, match=r"monitor: Word 表格1 第12行：“\{%tr if x %\}”不能转换"):
+    with pytest.raises(CompileError, match=r"monitor: Word 表格2 第5行：“\{%tr if x %\}”不能转换"):
         read_layout(buf.getvalue(), "monitor")
 
 
@@ -237,3 +238,65 @@ def test_render_checks_the_template_first_located_in_chinese(templates: Path, tm
     assert "monitor.docx 表格1 第2行第4格" in res.output and "模板语法错误：此处不应出现“}”" in res.output
     assert "内部错误" not in res.output and "unexpected" not in res.output
     assert not (tmp_path / "o").exists()
+
+
+def _docx_bytes(path: Path, root: etree._Element) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            zout.writestr(info, data)
+    return buf.getvalue()
+
+
+def _plain_layout(data: bytes, form: str) -> object:
+    layout = read_layout(data, form)
+    for row in layout.rows:
+        for cell in getattr(row, "cells", row):
+            cell.where = ""
+    return layout
+
+
+@pytest.mark.parametrize("form", ["target", "tracking", "monitor", "self-eval"])
+def test_headings_under_the_project_block_open_a_second_table(form: str) -> None:
+    """Word repeats only a table's first rows: the list is a second table (same grid, an empty hidden paragraph
+    between) whose column headings are w:tblHeader; the compiler reads the two as one grid, exactly as one table."""
+    path = Path(__file__).resolve().parents[1] / "templates" / "docx" / f"{form}.docx"
+    root = _document(path)
+    body = root.find(f"{W}body")
+    first, second = body.findall(f"{W}tbl")
+    between = body[body.index(first) + 1: body.index(second)]
+    assert [el.tag for el in between] == [f"{W}p"] and between[0].find(f"{W}pPr/{W}rPr/{W}vanish") is not None
+    rows = second.findall(f"{W}tr")
+    assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+    assert all(tr.find(f"{W}trPr/{W}tblHeader") is None for tr in rows if "{%tr" not in _text(tr)
+               and "r." in _text(tr))  # the repeated row is no heading
+    two = _plain_layout(path.read_bytes(), form)
+    for tr in rows:  # the same rows as one table
+        first.append(tr)
+    body.remove(between[0])
+    body.remove(second)
+    one = _plain_layout(_docx_bytes(path, root), form)
+    assert two == one
+
+
+def test_two_tables_must_join_into_one_grid(tmp_path: Path) -> None:
+    path = Path(__file__).resolve().parents[1] / "templates" / "docx" / "target.docx"
+    root = _document(path)
+    body = root.find(f"{W}body")
+    joint = body.findall(f"{W}tbl")[0].getnext()
+    r = etree.SubElement(joint, f"{W}r")
+    etree.SubElement(r, f"{W}t").text = "说明"
+    with pytest.raises(CompileError, match="target: Word 表格1 与表格2 之间只能有空段落"):
+        read_layout(_docx_bytes(path, root), "target")
+    joint.remove(r)
+    grid = body.findall(f"{W}tbl")[1].find(f"{W}tblGrid")
+    etree.SubElement(grid, f"{W}gridCol", {f"{W}w": "1000"})
+    with pytest.raises(CompileError, match="target: Word 表格2 的总宽度应当与表格1 相同"):
+        read_layout(_docx_bytes(path, root), "target")
+    grid.remove(grid[-1])
+    body.insert(0, etree.fromstring(etree.tostring(body.findall(f"{W}tbl")[0])))
+    with pytest.raises(CompileError, match="现有 3 个"):
+        read_layout(_docx_bytes(path, root), "target")

@@ -61,8 +61,8 @@ def edge(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _cells(path: Path) -> list[list[str]]:
-    """The DOCX table as python-docx reads it: every grid cell, line breaks kept."""
-    return [[c.text for c in row.cells] for row in Document(str(path)).tables[0].rows]
+    """The DOCX table (its two tables in order) as python-docx reads it: every grid cell, line breaks kept."""
+    return [[c.text for c in row.cells] for t in Document(str(path)).tables for row in t.rows]
 
 
 def test_docx_header_lines(files: dict[str, Path]) -> None:

@@ -304,3 +304,17 @@ def test_reduced_user_agent_stylesheet_keeps_what_templates_use() -> None:
                                   " :is(ol, ul) ul { z: 1 } @page { margin: 75px }")
     assert "td, th { padding: 1px }" in ua and "input" not in ua and "dir" not in ua
     assert "br::before" in ua and ":is" not in ua and "@page" in ua
+
+
+def test_user_agent_keeps_only_the_page_margin_boxes_our_stylesheets_use() -> None:
+    ua = pdfmod.reduced_ua_source("@page { margin: 75px; @footnote { margin-top: 1em } "
+                                  "@top-left { text-align: left } @bottom-right { text-align: right } }",
+                                  pdfmod.margin_boxes_used("@page :right { @bottom-right { content: 'x' } }"))
+    assert "@bottom-right" in ua and "@top-left" not in ua and "@footnote" in ua and "margin: 75px" in ua
+    report = (ROOT / "templates" / "html" / "report.css").read_text(encoding="utf-8")
+    assert pdfmod.margin_boxes_used(report) == {"bottom-left", "bottom-right"}  # the page numbers
+
+
+def test_user_agent_marker_style_is_for_list_items_only() -> None:
+    ua = pdfmod.reduced_ua_source("::marker { white-space: pre } li { display: list-item }")
+    assert "li::marker { white-space: pre }" in ua and "\n::marker" not in ua and not ua.startswith("::marker")

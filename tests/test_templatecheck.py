@@ -52,7 +52,7 @@ def test_unknown_variable_in_a_docx_is_located(templates: Path, vocabularies, ru
     patch_docx(templates / "docx" / "monitor.docx", "r.三级指标", "r.三级指標")
     report = check_template(find_form("monitor"), "docx", vocabularies["monitor"])
     assert [str(p).split("monitor.docx ", 1)[1] for p in report.problems] == [
-        "表格1 第11行第4格: {{ r.三级指標 }}: 数据中没有“指标[].三级指標”，最接近“三级指标”"
+        "表格2 第4行第4格: {{ r.三级指標 }}: 数据中没有“指标[].三级指標”，最接近“三级指标”"
     ]
     res = runner.invoke(cli, ["templates", "check", "--forms", "monitor"])
     assert res.exit_code == 1
@@ -72,7 +72,7 @@ def test_docx_syntax_error_names_the_tag(templates: Path, vocabularies, tmp_path
     patch_docx(templates / "docx" / "target.docx", "{%tr endfor %}", "{%tr endfr %}")
     problems = check_template(find_form("target"), "docx", vocabularies["target"]).problems
     assert len(problems) == 1
-    assert "target.docx 表格1" in str(problems[0]) and "{% endfr %}: 模板语法错误" in str(problems[0])
+    assert "target.docx 表格2" in str(problems[0]) and "{% endfr %}: 模板语法错误" in str(problems[0])
     res = runner.invoke(cli, ["build", str(tmp_path / "templates"), "-o", str(tmp_path / "out"), "--forms", "target"])
     assert res.exit_code == 1 and "target.docx" in res.output and "未开始生成" in res.output
 

@@ -4,9 +4,12 @@ to PDF three ways — WeasyPrint, and LibreOffice from the DOCX and from the XLS
 
 - ``no-heading``: a page with table rows that does not carry the table's column headings;
 - ``group-unnamed``: a page whose first indicator continues a 一级/二级 group that the page does not name;
-- ``orphan``: a page that holds only notes or signature lines.
+- ``orphan``: a page that holds only notes or signature lines;
+- ``unplanned``: a route with a page plan (docgen/compile/paginate) printed more or fewer pages than planned (a
+  renderer broke a page earlier than the plan).
 
-Usage: python tools/page_check.py [PROJECT.yaml] [OUT_DIR]   (default: samples/xiangcun-zhenxing-zonghe.yaml)
+Usage: python tools/page_check.py [--routes=docx,xlsx,weasyprint] [PROJECT.yaml | FOLDER] [OUT_DIR]
+(default: samples/xiangcun-zhenxing-zonghe.yaml, all three routes; a folder: each of its *.yaml projects alone)
 Prints one line per page with a fault and the totals (pages checked, pages with a continued group). The test
 suite (tests/test_form_pages.py) uses the same functions.
 """
@@ -67,7 +70,8 @@ def check_pages(form_id: str, route: str, pdf: Path, indicators: list[tuple[str,
         report.pages += 1
         flat = _squash(text)
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        names = [ind for ind in indicators if ind[2] in flat]
+        rows = flat[flat.find(heading):] if heading and heading in flat else flat  # not the project block's text
+        names = [ind for ind in indicators if ind[2] in rows]
         has_rows = bool(names) or (heading is not None and heading in flat)
         only_notes = not has_rows and all(_NOTE.match(x) for x in lines)
         if number > 1 and lines and (flat.startswith(NOTES_FIRST) or only_notes):
@@ -140,25 +144,59 @@ def indicator_order(project: Path) -> list[tuple[str, str, str]]:
     return [(i.level1, i.level2, i.name) for i in sort_by_indicator(result.project.indicators, lambda i: i)]
 
 
+def planned_pages(project: Path) -> dict[tuple[str, str], int]:
+    """(form, route) → the pages the page plan (docgen/compile/paginate) gives, for the planned routes."""
+    from docgen.compile.paginate import PLANS
+    from docgen.forms import FORMS
+    from docgen.output import missing_data, paged
+    from docgen.pipeline import run_file
+
+    result = run_file(project, project.name).result
+    assert result is not None
+    out: dict[tuple[str, str], int] = {}
+    for form in FORMS:
+        if not (form.tabular and form.renderable) or (not form.aggregate and missing_data(form, result)):
+            continue
+        context = paged(form, form.build([result], "") if form.aggregate else form.build(result))
+        for fmt, plan in context[PLANS].items():
+            if plan is not None:
+                out[form.id, "weasyprint" if fmt == "pdf" else fmt] = len(plan[1]) + 1
+    return out
+
+
 def check_all(project: Path, out: Path, routes: tuple[str, ...] = ROUTES) -> list[PageReport]:
     indicators = indicator_order(project)
+    planned = planned_pages(project)
     reports = []
     for (form_id, route), pdf in sorted(render_all(project, out, routes).items()):
         inds = indicators if form_id in HEADINGS and form_id not in ("summary", "coverage") else []
-        reports.append(check_pages(form_id, route, pdf, inds))
+        report = check_pages(form_id, route, pdf, inds)
+        pages = planned.get((form_id, route))
+        if pages is not None and report.pages != pages:  # the renderer broke a page where the plan did not
+            report.faults.append(f"{form_id} {route}: unplanned: {report.pages} pages, planned {pages}")
+        reports.append(report)
     return reports
 
 
 def main(argv: list[str]) -> int:
     import tempfile
 
+    routes = ROUTES
+    for arg in [a for a in argv if a.startswith("--routes=")]:
+        routes = tuple(r for r in arg.split("=", 1)[1].split(",") if r in ROUTES)
+        argv.remove(arg)
     project = Path(argv[0]) if argv else ROOT / "samples" / "xiangcun-zhenxing-zonghe.yaml"
     out = Path(argv[1]) if len(argv) > 1 else Path(tempfile.mkdtemp(prefix="page-check-"))
-    reports = check_all(project, out)
-    for r in reports:
-        print(f"{r.form:16} {r.route:10} pages {r.pages:2}  continued {r.continued:2}  faults {len(r.faults)}")
-        for fault in r.faults:
-            print("   ", fault)
+    projects = sorted(project.glob("*.yaml")) if project.is_dir() else [project]  # a folder: each project alone
+    reports = []
+    for one in projects:
+        done = check_all(one, out / one.stem if project.is_dir() else out, routes)
+        reports += done
+        for r in done:
+            print(f"{one.stem[:24]:24} {r.form:16} {r.route:10} pages {r.pages:2}  continued {r.continued:2}  "
+                  f"faults {len(r.faults)}")
+            for fault in r.faults:
+                print("   ", fault)
     pages = sum(r.pages for r in reports)
     continued = sum(r.continued for r in reports)
     faults = sum(len(r.faults) for r in reports)

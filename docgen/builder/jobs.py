@@ -22,7 +22,7 @@ from ..compile import cache as compile_cache
 from ..errors import InputError, Level
 from ..formdata.rows import ProjectRow, pack_row, project_row, unpack_row
 from ..forms import find_form
-from ..output import link_on_path, missing_data, render_bytes
+from ..output import link_on_path, missing_data, paged, render_bytes
 from ..pipeline import run_file
 from ..profile import Profile
 from ..project import load_project
@@ -182,9 +182,13 @@ def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key
            done: Done) -> None:
     form = find_form(form_id)
     assert form is not None
+    try:
+        printed = paged(form, context)  # the page plan, once for all formats
+    except Exception:
+        printed = context  # render_bytes meets the same fault and reports it for each format
     for fmt in render.formats:
         try:
-            data = render_bytes(form, context, fmt, render.title, render.properties[fmt])
+            data = render_bytes(form, printed, fmt, render.title, render.properties[fmt])
         except Exception as exc:
             done.failures.append(_render_error(display, form_id, fmt, exc))
             continue

@@ -12,11 +12,16 @@ What is read (word/document.xml, with lxml; runs that Word or LibreOffice split 
   ``w:tblHeader`` (repeated on every page);
 - below the table: the numbered notes, and the signature lines (``left<TAB>right``).
 
+A form whose column headings sit under a project block is two tables in Word (Word repeats only a table's first
+rows on every page): the project block, then, parted by an empty paragraph, the list's table opening with its
+headings (``w:tblHeader``). Their rows are read as one table on one grid (the columns' edges of both).
+
 A Word file that cannot be laid out this way raises :class:`CompileError` naming the place (表格1 第3行).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 from collections import Counter
@@ -169,13 +174,15 @@ def _rows(tbl: etree._Element, number: int, form: str) -> tuple[list[tuple[str |
     return rows, headers, heights
 
 
-def _layout_rows(raw: list[tuple[str | None, list[_Tc], bool]], ncols: int, number: int, form: str) -> list[Row]:
+def _layout_rows(raw: list[tuple[str | None, list[_Tc], bool]], ncols: int, places: list[str],
+                 form: str) -> list[Row]:
+    """``places``: each raw row's place in Word (``表格2 第1行``)."""
     out: list[Row] = []
     for r_i, (loop, cells, _header) in enumerate(raw):
         var, name = loop.split(" ", 1) if loop else ("", "")
         row: list[Cell] = []
         for tc in cells:
-            where = f"表格{number} 第{r_i + 1}行第{cells.index(tc) + 1}格"
+            where = f"{places[r_i]}第{cells.index(tc) + 1}格"
             if tc.col + tc.span > ncols:
                 raise CompileError(f"{form}: Word {where}：单元格超出表格的列数（{ncols} 列）")
             if tc.vmerge == "continue":
@@ -206,6 +213,46 @@ def _layout_rows(raw: list[tuple[str | None, list[_Tc], bool]], ncols: int, numb
     return out
 
 
+def _widths(tbl: etree._Element) -> list[float]:
+    return [round(int(_val(g, "w") or 0) / TWIPS_PER_CM, 2) for g in tbl.findall(f"{_W}tblGrid/{_W}gridCol")]
+
+
+_EDGE_TOLERANCE = 30  # twips (0.05 cm): Word/LibreOffice round column widths differently in the two tables
+
+
+def _edges(tbl: etree._Element) -> list[int]:
+    edges = [0]
+    for g in tbl.findall(f"{_W}tblGrid/{_W}gridCol"):
+        edges.append(edges[-1] + int(_val(g, "w") or 0))
+    return edges
+
+
+def _common_grid(first: etree._Element, second: etree._Element, raw1: list[tuple[str | None, list[_Tc], bool]],
+                 raw2: list[tuple[str | None, list[_Tc], bool]], form: str) -> list[float]:
+    """The column widths (cm) of one grid holding both tables' column edges; each cell's column and span are
+    moved onto it. (Word keeps both tables on the same grid; LibreOffice, saving, gives each table only the
+    columns it uses.)"""
+    own = [_edges(first), _edges(second)]
+    union: list[int] = []
+    for edge in sorted(own[0] + own[1]):
+        if not union or edge - union[-1] > _EDGE_TOLERANCE:
+            union.append(edge)
+    if abs(own[0][-1] - own[1][-1]) > _EDGE_TOLERANCE:
+        raise CompileError(f"{form}: Word 表格2 的总宽度应当与表格1 相同（两个表格在 Excel/PDF 中是一个表格）")
+
+    def at(edge: int) -> int:
+        return min(range(len(union)), key=lambda i: abs(union[i] - edge))
+
+    for edges, raw in zip(own, (raw1, raw2), strict=True):
+        for _, cells, _ in raw:
+            for tc in cells:
+                if tc.col + tc.span >= len(edges):
+                    continue  # too wide: reported with its place by _layout_rows
+                start, end = at(edges[tc.col]), at(edges[tc.col + tc.span])
+                tc.col, tc.span = start, max(end - start, 1)
+    return [round((b - a) / TWIPS_PER_CM, 2) for a, b in itertools.pairwise(union)]
+
+
 def read_layout(data: bytes, form: str) -> Layout:
     """The layout of a form's DOCX (its bytes); ``form`` is the form id (named in messages)."""
     try:
@@ -217,17 +264,30 @@ def read_layout(data: bytes, form: str) -> Layout:
     if body is None:
         raise CompileError(f"{form}: Word 模板没有正文")
     tables = body.findall(_W + "tbl")
-    if len(tables) != 1:
-        raise CompileError(f"{form}: Word 模板应当正好有一个表格（现有 {len(tables)} 个），才能生成 Excel/PDF 模板")
+    if len(tables) not in (1, 2):
+        raise CompileError(f"{form}: Word 模板应当有一个表格（或紧接着的两个表格：项目信息和指标列表），现有 "
+                           f"{len(tables)} 个，无法生成 Excel/PDF 模板")
     tbl = tables[0]
     before = [p for p in body[: body.index(tbl)] if p.tag == _W + "p"]
-    after = [p for p in body[body.index(tbl) + 1:] if p.tag == _W + "p"]
-    widths = [round(int(_val(g, "w") or 0) / TWIPS_PER_CM, 2) for g in tbl.findall(f"{_W}tblGrid/{_W}gridCol")]
+    after = [p for p in body[body.index(tables[-1]) + 1:] if p.tag == _W + "p"]
+    widths = _widths(tbl)
     if not widths:
         raise CompileError(f"{form}: Word 表格1 没有列宽（w:tblGrid）")
     raw, headers, heights = _rows(tbl, 1, form)
+    places = [f"表格1 第{i}行" for i in range(1, len(raw) + 1)]
+    if len(tables) == 2:
+        # the list's own table under the project block (its column headings repeated on every page): the same
+        # grid, nothing but empty paragraphs between, its rows continue the first table's
+        between = [el for el in body[body.index(tbl) + 1: body.index(tables[1])]]
+        if any(el.tag != _W + "p" or paragraph_text(el).strip() for el in between):
+            raise CompileError(f"{form}: Word 表格1 与表格2 之间只能有空段落（两个表格在 Excel/PDF 中是一个表格）")
+        raw2, _, heights2 = _rows(tables[1], 2, form)
+        widths = _common_grid(tbl, tables[1], raw, raw2, form)
+        heights.update({len(raw) + i: h for i, h in heights2.items()})
+        places += [f"表格2 第{i}行" for i in range(1, len(raw2) + 1)]
+        raw += raw2
     sizes = Counter(c.size for _, cells, _ in raw for c in cells if c.size and c.text.strip())
-    layout = Layout(id=form, title="", annex="", widths=widths, rows=_layout_rows(raw, len(widths), 1, form),
+    layout = Layout(id=form, title="", annex="", widths=widths, rows=_layout_rows(raw, len(widths), places, form),
                     font_size=sizes.most_common(1)[0][0] if sizes else 9, header_rows=headers,
                     row_heights=heights)
     size = body.find(f"{_W}sectPr/{_W}pgSz")

@@ -2,19 +2,27 @@
 
 docxtpl rejoins tags that Word split across runs and turns ``{%tr %}`` into row loops; it
 does that (and Jinja compiles the result) once per template here, not once per document.
-Each render is then: Jinja → docxtpl's line-break handling → group merges → a zip with
+Each render is then: Jinja → docxtpl's line-break handling → group merges → page breaks → a zip with
 fixed timestamps and properties.
+
+Page breaks: the page plan (compile/paginate.py) names the items of a list that start a page. There the table
+is closed, a paragraph starts the new page (``w:pageBreakBefore``: Word and LibreOffice both honour it, which
+they do not for a break inside a table) and the table reopens with the same properties, grid and column headings
+(``w:tblHeader`` rows). A group cut there restarts with its label and （续）: the rows' values carry that.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import Template
+from jinja2 import Template, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from . import docxloops
 from .env import VMERGE, make_env
@@ -56,6 +64,8 @@ class CompiledDocx:
         if self.fast_loops:
             source = docxloops.compile_loops(source, env, _text_passes, self._passes, _cell_with_vmerge)
         self.compiled_loops = source.count(f"|{docxloops.FILTER}(")
+        source = _ROW_LOOP.sub(r'\1{{ docgen_break("\2", loop.index0) }}', source)  # the loops Jinja renders
+        env.globals["docgen_break"] = _break_marker
         self.source = source  # a render error's line is a line of this text
         self.template: Template = env.from_string(source)
         self.template.filename = str(path)
@@ -74,7 +84,8 @@ class CompiledDocx:
 
     def render_xml(self, context: dict[str, Any]) -> str:
         """The rendered w:body (as text)."""
-        return "".join(p if isinstance(p, str) else p.decode("utf-8") for p in self._render_parts(context))
+        xml = "".join(p if isinstance(p, str) else p.decode("utf-8") for p in self._render_parts(context))
+        return apply_breaks(xml.encode("utf-8")).decode("utf-8") if docxloops.BREAK in xml else xml
 
     def _render_parts(self, context: dict[str, Any]) -> list[str | bytes]:
         """Jinja, then the text passes over all but the simple loops, whose rows come as UTF-8 bytes."""
@@ -85,6 +96,7 @@ class CompiledDocx:
         handling (\\n → w:br …), and the group markers turned into vertical merges."""
         xml = _ILLEGAL_XML.sub("", _text_passes(xml))
         xml = resolve_listing(self._tpl, xml)
+        xml = group_keeps(xml)
         if VMERGE in xml:
             xml = apply_vmerges(xml)
         return xml
@@ -94,6 +106,8 @@ class CompiledDocx:
         body = self._render_parts(context)
         body[0] = _XML_DECLARATION.sub("", body[0])  # type: ignore[call-overload]
         document = b"".join([self._head, *(p.encode("utf-8") if isinstance(p, str) else p for p in body), self._tail])
+        if _BREAK in document:
+            document = apply_breaks(document)
         parts = []
         for name, data in self.parts:
             if name == DOCUMENT:
@@ -105,6 +119,68 @@ class CompiledDocx:
 
 
 _FRESH = frozenset({DOCUMENT, "docProps/core.xml", CUSTOM})  # parts that change with every document
+# a loop over table rows that Jinja renders: a page-break marker goes before each row the page plan names
+_ROW_LOOP = re.compile(r"(\{%-?\s*for\s+\w+\s+in\s+(\w+(?:\.\w+)*)\s*-?%\})(?=\s*<w:tr[ >])")
+_BREAK = docxloops.BREAK.encode("utf-8")
+_ROW = re.compile(r"<w:tr[ >].*?</w:tr>", re.DOTALL)
+_ROW_BYTES = re.compile(rb"<w:tr[ >].*?</w:tr>", re.DOTALL)
+# the paragraph between the two parts of a table broken over pages: it starts the page, 1 pt high
+_PAGE_START = (b'<w:p><w:pPr><w:pageBreakBefore/><w:spacing w:before="0" w:after="0" w:line="20" '
+               b'w:lineRule="exact"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>')
+
+
+@pass_context
+def _break_marker(context: Context, name: str, index: int) -> Markup:
+    """``{{ docgen_break("指标", loop.index0) }}``: the page-break marker before an item the page plan names."""
+    return Markup(docxloops.BREAK if index > 0 and index in docxloops.page_breaks(context, name) else "")
+
+
+def group_keeps(xml: str) -> str:
+    """A repeated row keeps with the next (``w:keepNext`` from the Word template) only inside its 一级/二级 group:
+    it lets go when the next row starts a group (a vMerge restart marker) or a page (a break marker)."""
+    if docxloops.KEEP_NEXT not in xml or (VMERGE not in xml and docxloops.BREAK not in xml):
+        return xml
+    restart = f"<!--{VMERGE} restart-->"
+    out: list[str] = []
+    pos = 0
+    rows = list(_ROW.finditer(xml))
+    for row, after in itertools.pairwise(rows):
+        between = xml[row.end():after.start()]
+        if between not in ("", docxloops.BREAK) or docxloops.KEEP_NEXT not in row.group(0):
+            continue
+        if between or (VMERGE in row.group(0) and restart in after.group(0)):
+            out.append(xml[pos:row.start()])
+            out.append(row.group(0).replace(docxloops.KEEP_NEXT, ""))
+            pos = row.end()
+    out.append(xml[pos:])
+    return "".join(out)
+
+
+def apply_breaks(document: bytes) -> bytes:
+    """Each page-break marker (between two rows) → the table closed, a paragraph starting the new page, the table
+    reopened with its properties, grid and column-heading rows (the ``w:tblHeader`` rows that open it)."""
+    out: list[bytes] = []
+    pos = 0
+    while True:
+        at = document.find(_BREAK, pos)
+        if at < 0:
+            out.append(document[pos:])
+            return b"".join(out)
+        out.append(document[pos:at])
+        pos = at + len(_BREAK)
+        start = max(document.rfind(b"<w:tbl>", 0, at), document.rfind(b"<w:tbl ", 0, at))
+        if start < 0:
+            continue  # not in a table: dropped
+        inside = document.index(b">", start) + 1
+        first = _ROW_BYTES.search(document, inside)
+        if first is None or first.start() > at:
+            continue
+        heads = []
+        row = _ROW_BYTES.match(document, first.start())
+        while row is not None and row.end() <= at and b"<w:tblHeader" in row.group(0).split(b"</w:trPr>")[0]:
+            heads.append(row.group(0))
+            row = _ROW_BYTES.match(document, row.end())
+        out.append(b"</w:tbl>" + _PAGE_START + document[start:first.start()] + b"".join(heads))
 
 
 def _text_passes(xml: str) -> str:

@@ -10,6 +10,11 @@ compile time; an item whose values need any of them is built the slow way, exact
 in the Jinja template becomes ``{{ 指标|docgen_loop(0) }}``, so Jinja still evaluates the iterable (inside
 ``{% if %}`` only when the branch is taken); the filter returns a short token that is replaced by the rows after
 the whole-document passes, which then only see the rest of the document.
+
+Pages: a row repeated for a list keeps with the next (``w:keepNext``, set in the Word template) inside its
+一级/二级 group only: the last row of a group lets go, so an office suite breaks a page between groups when it can.
+Where the page plan (compile/paginate.py, ``context[BREAKS]``) starts a page at an item, a marker goes before its
+row; render/docx.py turns it into a page break that reopens the table under its column headings.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from ..present import Grouped
@@ -31,6 +37,11 @@ TOKEN = re.compile(r"<!--docgen:loop (\d+)-->")
 # what makes an item need the whole-document passes: control characters (XML-forbidden ones, and docxtpl's
 # \t \n \a \f line handling). A value's own "{_{" is data and is printed as typed.
 _SPECIAL = re.compile("[\x00-\x1f]")
+BREAKS = "_page_breaks"  # the page plan in the context (compile/paginate.py): {list name: item indices}
+BREAK = "<!--docgen:break-->"  # before the row of an item that starts a page (render/docx.py apply_breaks)
+KEEP_NEXT = "<w:keepNext/>"
+_BREAK = BREAK.encode("utf-8")
+_KEEP_NEXT = KEEP_NEXT.encode("utf-8")
 _SINK: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("docgen_loop_sink", default=None)
 
 
@@ -49,7 +60,8 @@ class Loop:
     """One compiled loop: an item is ``row % (slot, slot, …)``; ``raw`` is the body as Jinja outputs it."""
 
     def __init__(self, body: str, static: Callable[[str], str], post: Callable[[str], str],
-                 cell_variants: Callable[[str, bool], str], env: Environment) -> None:
+                 cell_variants: Callable[[str, bool], str], env: Environment, name: str = "") -> None:
+        self.name = name  # the list's name in the context (指标)
         self.post = post  # the whole-document passes, for an item that needs them
         self.getattr = env.getattr  # Jinja's r.字段: attribute, then item (sandboxed)
         self.merge = env.filters["merge"]
@@ -79,10 +91,14 @@ class Loop:
                 slot.cont = cell_variants(cell, False).encode("utf-8")
             pieces.append(after)
         self.row = "%s".join(p.replace("%", "%%") for p in pieces).encode("utf-8")
+        self.keeps = _KEEP_NEXT in self.row
 
-    def render(self, items: Any) -> bytes:
-        """All items, UTF-8: each value escaped and encoded once per distinct string, the rows joined once."""
+    def render(self, items: Any, breaks: Any = ()) -> bytes:
+        """All items, UTF-8: each value escaped and encoded once per distinct string, the rows joined once;
+        ``breaks``: the indices of the items that start a page."""
         out: list[bytes] = []
+        grouped: list[bool] = []  # the item has a grouped (merged) value
+        starts: list[bool] = []  # … that starts a group
         cache: dict[str, tuple[bytes, bool]] = {}  # value → (escaped UTF-8, needs the whole-document passes)
         fields = [s.field for s in self.slots]
         slots = self.slots
@@ -91,7 +107,7 @@ class Loop:
         for item in items:
             values = _values(item, fields, self.getattr)
             args: list[bytes] = []
-            special = False
+            special = in_group = starts_group = False
             for slot, value in zip(slots, values, strict=True):
                 if type(value) is str or (slot.merged and isinstance(value, Grouped)):
                     key = str(value)
@@ -109,10 +125,16 @@ class Loop:
                     args.append(slot.plain[0] + hit[0] + slot.plain[1])
                 elif value.first:
                     args.append(slot.restart[0] + hit[0] + slot.restart[1])
+                    in_group = starts_group = True
                 else:
                     args.append(slot.cont)
+                    in_group = True
             out.append(self._slow(values).encode("utf-8") if special else row % tuple(args))
-        return b"".join(out)
+            grouped.append(in_group)
+            starts.append(starts_group)
+        if not breaks and not (self.keeps and any(grouped)):
+            return b"".join(out)
+        return b"".join(paged(out, grouped, starts, frozenset(breaks)))
 
     def _slow(self, values: list[Any]) -> str:
         """One item exactly as Jinja and the whole-document passes make it (group markers and all)."""
@@ -122,6 +144,20 @@ class Loop:
             out.append(str(self.merge(value)) if slot.merged else ("" if value is None else str(escape(value))))
             out.append(self.raw[i + 1])
         return self.post("".join(out))
+
+
+def paged(rows: list[bytes], grouped: list[bool], starts: list[bool], breaks: frozenset[int]) -> list[bytes]:
+    """The rows with a page-break marker before each item in ``breaks``, and the keep-with-next of a row dropped
+    where the next row starts a page or a group (as :func:`group_keeps` does on the text)."""
+    out: list[bytes] = []
+    last = len(rows) - 1
+    for i, row in enumerate(rows):
+        if i in breaks and i > 0:
+            out.append(_BREAK)
+        if i < last and ((i + 1) in breaks or (grouped[i] and starts[i + 1])):
+            row = row.replace(_KEEP_NEXT, b"")
+        out.append(row)
+    return out
 
 
 def _text(escaped: str) -> tuple[bytes, bool]:
@@ -171,7 +207,7 @@ def compile_loops(source: str, env: Environment, static: Callable[[str], str], p
                 return m.group(0)
             if s.group(3) and not _alone_in_cell(body, s):
                 return m.group(0)
-        loops.append(Loop(body, static, post, cell_variants, env))
+        loops.append(Loop(body, static, post, cell_variants, env, iterable))
         return "{{ " + iterable + "|" + FILTER + "(" + str(len(loops) - 1) + ") }}"
 
     source = _LOOP.sub(one, source)
@@ -187,12 +223,20 @@ def _alone_in_cell(body: str, slot: re.Match[str]) -> bool:
     return "{{" not in body[start:slot.start()] and "{{" not in body[slot.end():end]
 
 
+def page_breaks(context: Context | dict[str, Any], name: str) -> tuple[int, ...]:
+    """The indices of the items of list ``name`` where the page plan starts a page (none without a plan)."""
+    plan = context.get(BREAKS)
+    return tuple(plan.get(name, ())) if isinstance(plan, dict) else ()
+
+
 def _install(env: Environment, loops: list[Loop]) -> None:
-    def docgen_loop(items: Any, index: int) -> Markup:
+    @pass_context
+    def docgen_loop(context: Context, items: Any, index: int) -> Markup:
         sink = _SINK.get()
         if sink is None:
             raise RuntimeError("docgen_loop outside render_parts")
-        sink.append(loops[index].render(items))
+        loop = loops[index]
+        sink.append(loop.render(items, page_breaks(context, loop.name)))
         return Markup(f"<!--docgen:loop {len(sink) - 1}-->")
 
     env.filters[FILTER] = docgen_loop

@@ -8,7 +8,9 @@ one parsed stylesheet (templates/html/forms.css); each template is compiled once
 Speed (bench/pdf.py): besides the shared FontConfiguration and stylesheet, the HTML is cascaded against
 a reduced user-agent stylesheet (only the rules of the elements the templates use, derived once from
 WeasyPrint's own) and the template's own newlines between tags are dropped before it is compiled (never
-the data's); font subsetting and stream compression are made cheaper in render/pdfspeed.py.
+the data's); the HTML is parsed by expat when it can be (render/pdfparse.py), the cascade is remembered per
+kind of element (render/pdfcascade.py), each line's Pango layout is kept for drawing (render/pdflayouts.py),
+and font subsetting and stream compression are made cheaper in render/pdfspeed.py.
 
 A PDF without a CJK font would show empty boxes, so a render first checks (fontconfig) that a Chinese
 font is installed and otherwise says which package to install. Output is deterministic: no creation
@@ -30,6 +32,9 @@ from jinja2 import Template
 
 from ..errors import DocgenError
 from .env import make_env
+from .pdfcascade import install_cascade_memo, mark_local
+from .pdflayouts import install_kept_layouts
+from .pdfparse import fast_tree
 from .pdfspeed import (
     bare_cid_fonts,
     install_fast_compression,
@@ -126,6 +131,7 @@ def info_key(name: str) -> str:
 
 
 _LOCK = threading.Lock()
+_FAST_PARSE = True  # tests switch it off to compare with tinyhtml5's tree
 _SHARED: dict[Path, tuple[Any, Any]] = {}
 
 # the elements the templates may use: the user-agent rules for anything else (forms, lists with dir=…,
@@ -142,37 +148,74 @@ def _ua_selector_kept(selector: str) -> bool:
     return bool(parts) and all(_SIMPLE.fullmatch(p) and p.split("::")[0] in UA_ELEMENTS | {""} for p in parts)
 
 
-def reduced_ua_source(source: str) -> str:
+_MARGIN_RULE = re.compile(r"@((?:top|bottom|left|right)-[a-z-]+)\s*\{[^{}]*\}")
+
+
+def margin_boxes_used(css: str) -> frozenset[str]:
+    """The page-margin boxes a stylesheet styles (``bottom-right`` for ``@bottom-right { … }``)."""
+    return frozenset(m.group(1) for m in _MARGIN_RULE.finditer(css))
+
+
+def reduced_ua_source(source: str, margin_boxes: frozenset[str] = frozenset()) -> str:
     """WeasyPrint's HTML user-agent stylesheet with only the selectors :data:`UA_ELEMENTS` can match.
 
-    At-rules (``@page`` with its margin boxes, ``@counter-style``) are kept whole.
+    At-rules (``@counter-style``, ``@page``) are kept whole, but for the page-margin boxes of ``@page`` that are
+    not in ``margin_boxes``: the user agent only aligns them, and a margin box without content from our
+    stylesheets is never drawn. Each one it styles is a computed style per page (16 a page, ~3 ms a page of a
+    report: WeasyPrint computes them even when nothing is drawn there).
     """
     import tinycss2
 
     out = []
     for rule in tinycss2.parse_stylesheet(source, skip_comments=True, skip_whitespace=True):
         if rule.type == "at-rule":
-            out.append(rule.serialize())
+            text = rule.serialize()
+            if rule.lower_at_keyword == "page":
+                text = _MARGIN_RULE.sub(lambda m: m.group(0) if m.group(1) in margin_boxes else "", text)
+            out.append(text)
         elif rule.type == "qualified-rule":
             selectors = [sel.strip() for sel in tinycss2.serialize(rule.prelude).split(",")]
             if "(" in tinycss2.serialize(rule.prelude):  # :is(…), :not(…): attribute or state selectors
                 continue
-            kept = [sel for sel in selectors if _ua_selector_kept(sel)]
+            # a bare ::marker gives every element a computed marker style (~1 ms per 100 cells), but only list
+            # items have a marker: the templates' only list items are <li> (neither stylesheet sets list-item)
+            kept = ["li::marker" if sel == "::marker" else sel for sel in selectors if _ua_selector_kept(sel)]
             if kept:
                 out.append(f"{', '.join(kept)} {{{tinycss2.serialize(rule.content)}}}")
     return "\n".join(out)
 
 
-def _html_class(wp: Any) -> Any:
-    """weasyprint.HTML with the reduced user-agent stylesheet (the stock class if its hook has moved)."""
+def _html_class(wp: Any, stylesheet: Path) -> Any:
+    """weasyprint.HTML with the reduced user-agent stylesheet (the stock class if its hook has moved); the
+    page-margin boxes kept are those ``stylesheet`` styles (report.css: the page numbers; forms.css: none)."""
     from weasyprint import css as wcss
 
     ua_file = Path(wcss.__file__).with_name("html5_ua.css")
     if not hasattr(wp.HTML, "_ua_stylesheets") or not ua_file.is_file():
         return wp.HTML
-    sheet = wp.CSS(string=reduced_ua_source(ua_file.read_text(encoding="utf-8")))
+    used = margin_boxes_used(stylesheet.read_text(encoding="utf-8"))
+    source = reduced_ua_source(ua_file.read_text(encoding="utf-8"), used)
+    sheet = wp.CSS(string=source)
+    mark_local(sheet, source)
 
     class FormsHTML(wp.HTML):  # type: ignore[misc,name-defined]
+        def __init__(self, string: str, base_url: str) -> None:
+            """WeasyPrint's ``HTML(string=…, base_url=…)``, with the tree from :func:`fast_tree` when it can
+            build it (render/pdfparse.py; tinyhtml5 otherwise)."""
+            root = fast_tree(string) if _FAST_PARSE else None
+            if root is None:
+                super().__init__(string=string, base_url=base_url)
+                return
+            import cssselect2
+            from weasyprint import _find_base_url
+            from weasyprint.urls import URLFetcher
+
+            self.base_url = _find_base_url(root, base_url)
+            self.url_fetcher = URLFetcher()
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+            self.etree_element = self.wrapper_element.etree_element
+
         def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
             return [sheet]
 
@@ -192,23 +235,30 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_one_pass_subset(wp)
             install_font_file_memo()
             install_fast_compression()
-            _SHARED[folder] = (fonts, css, _html_class(wp))
+            install_kept_layouts()
+            install_cascade_memo()
+            _SHARED[folder] = (fonts, css, _html_class(wp, folder / STYLESHEET))
         fonts, css, html_class = _SHARED[folder]
         if stylesheet != STYLESHEET:
             key = (folder, stylesheet)
             if key not in _OTHER_CSS:
                 _OTHER_CSS[key] = _stylesheet(_weasyprint(), folder / stylesheet, fonts)
+                _OTHER_HTML[key] = _html_class(_weasyprint(), folder / stylesheet)
+            html_class = _OTHER_HTML[key]
             css = _OTHER_CSS[key]
         return fonts, css, html_class
 
 
 _OTHER_CSS: dict[tuple[Path, str], Any] = {}
+_OTHER_HTML: dict[tuple[Path, str], Any] = {}  # the HTML class of each other stylesheet (its margin boxes)
 
 
 def _stylesheet(wp: Any, path: Path, fonts: Any) -> Any:
     """A stylesheet parsed once, its font-family lists cut to the fonts this machine has (pdfspeed)."""
     css = resolved_font_families(path.read_text(encoding="utf-8"), fonts)
-    return wp.CSS(string=css, base_url=str(path), font_config=fonts)
+    sheet = wp.CSS(string=css, base_url=str(path), font_config=fonts)
+    mark_local(sheet, css)
+    return sheet
 
 
 # the template's own line breaks between tags (and Jinja block tags); the data's text is never touched

@@ -1,0 +1,165 @@
+"""The PDF speed-ups of render/pdfparse.py and render/pdflayouts.py reproduce WeasyPrint exactly.
+
+Each test fails (never skips) when a WeasyPrint upgrade moves what a speed-up replaces, so the speed-up is
+looked at again instead of silently drawing something else.
+"""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+import pytest
+
+pytest.importorskip("weasyprint", reason='the PDF extra is not installed (pip install "docgen[pdf]")')
+
+import tinyhtml5
+
+from docgen.forms import FORMS, find_form
+from docgen.output import compiled_pdf, missing_data
+from docgen.pipeline import project_files, run_file
+from docgen.render.pdfparse import fast_tree
+
+from .conftest import EXAMPLE, SAMPLES
+
+
+def _same(a: ET.Element, b: ET.Element) -> bool:
+    return (a.tag == b.tag and a.attrib == b.attrib and (a.text or "") == (b.text or "")
+            and (a.tail or "") == (b.tail or "") and len(a) == len(b) and all(map(_same, a, b)))
+
+
+@pytest.fixture(scope="module")
+def every_html() -> list[tuple[str, str]]:
+    """(form id and sample, HTML) for every renderable form of every sample project."""
+    results = [o.result for o in (run_file(p, str(p)) for p, _ in project_files([SAMPLES])) if o.result is not None]
+    out = []
+    for form in FORMS:
+        if not form.renderable:
+            continue
+        if form.aggregate:
+            out.append((form.id, compiled_pdf(form).render_html(form.build(results, ""))))
+            continue
+        for result in results:
+            if missing_data(form, result) is None:
+                out.append((f"{form.id} {result.project.name}", compiled_pdf(form).render_html(form.build(result))))
+    return out
+
+
+def test_fast_tree_is_tinyhtml5s_tree(every_html: list[tuple[str, str]]) -> None:
+    forms = set()
+    for name, html in every_html:
+        fast = fast_tree(html)
+        assert fast is not None, f"{name}: the compiled HTML no longer takes the fast parse"
+        assert _same(fast, tinyhtml5.parse(html, namespace_html_elements=False)), name
+        forms.add(name.split()[0])
+    assert len(forms) == len([f for f in FORMS if f.renderable])
+
+
+@pytest.mark.parametrize("html", [
+    "<!DOCTYPE html><html><head></head><body><p>a<div>b</div></p></body></html>",  # <div> ends the <p>
+    "<!DOCTYPE html><html><head></head><body>a&nbsp;b</body></html>",  # an entity expat does not know
+    "<!DOCTYPE html><html><head></head><body><table><tr><td>a</td></tr>x</table></body></html>",  # foster text
+    "<!DOCTYPE html><html><head></head><body><td title='a\nb'>a</td></body></html>",  # a line break in a tag
+    "<!DOCTYPE html><html><head></head><body><!-- c --></body></html>",
+    "<html><head></head><body></body></html>",  # no doctype: quirks mode
+    "<!DOCTYPE html><html><head></head><body><b><i>x</b></i></body></html>",  # misnested
+])
+def test_fast_tree_leaves_other_html_to_tinyhtml5(html: str) -> None:
+    assert fast_tree(html) is None
+
+
+def test_fast_tree_adds_the_implied_tbody() -> None:
+    html = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>t &amp; u</title></head><body>"
+            "<table><colgroup><col style=\"width: 1cm\"></colgroup><tr><td>1<br>2</td></tr>"
+            "<thead><tr><td>h</td></tr></thead><tr><td>3</td></tr></table></body></html>")
+    fast = fast_tree(html)
+    assert fast is not None and _same(fast, tinyhtml5.parse(html, namespace_html_elements=False))
+    assert [c.tag for c in fast.find("body/table")] == ["colgroup", "tbody", "thead", "tbody"]
+
+
+def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -> tuple[bytes, bytes]:
+    """(PDF with the speed-ups, PDF with WeasyPrint's own parse and layouts)."""
+    from docgen.render import pdf as pdfmod
+    from docgen.render import pdfcascade, pdflayouts
+
+    form = find_form(form_id)
+    assert form is not None
+    fast = compiled_pdf(form).render(context, "t")
+    fast_again = compiled_pdf(form).render(context, "t")  # the cascade now remembered
+    monkeypatch.setattr(pdfmod, "_FAST_PARSE", False)
+    pdflayouts.uninstall_kept_layouts()
+    pdfcascade.uninstall_cascade_memo()
+    try:
+        stock = compiled_pdf(form).render(context, "t")
+    finally:
+        assert pdflayouts.install_kept_layouts()
+        assert pdfcascade.install_cascade_memo()
+    assert fast_again == fast
+    return fast, stock
+
+
+@pytest.mark.parametrize("form_id", ["monitor", "monitor-report", "self-eval-report", "target"])
+def test_speedups_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch, form_id: str) -> None:
+    result = run_file(EXAMPLE, "x").result
+    form = find_form(form_id)
+    assert result is not None and form is not None and missing_data(form, result) is None
+    fast, stock = _render_both(monkeypatch, form_id, form.build(result))
+    assert fast[:5] == b"%PDF-" and fast == stock
+
+
+def test_lines_are_drawn_with_the_layout_that_broke_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each Pango layout WeasyPrint sets up is counted: drawing sets up none of its own any more."""
+    from weasyprint.text import line_break
+
+    from docgen.render import pdflayouts
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor-report")
+    assert result is not None and form is not None
+    context = form.build(result)
+    compiled_pdf(form).render(context, "t")  # installs the speed-ups
+    assert line_break.Layout.reactivate is not pdflayouts._STOCK["reactivate"]
+    calls: list[int] = []
+    setup = line_break.Layout.setup
+
+    def counted(self, style):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return setup(self, style)
+
+    monkeypatch.setattr(line_break.Layout, "setup", counted)
+    compiled_pdf(form).render(context, "t")
+    kept = len(calls)
+    calls.clear()
+    pdflayouts.uninstall_kept_layouts()
+    try:
+        compiled_pdf(form).render(context, "t")
+    finally:
+        assert pdflayouts.install_kept_layouts()
+    assert kept > 100 and len(calls) > kept + 100  # WeasyPrint alone sets each drawn line up again
+
+
+def test_cascade_memo_applies_to_this_weasyprint() -> None:
+    """Fails when WeasyPrint's StyleFor.__init__ no longer has the places render/pdfcascade.py patches."""
+    from docgen.render import pdfcascade
+
+    assert pdfcascade.install_cascade_memo()
+    from weasyprint import css
+
+    assert css.StyleFor.__init__ is not pdfcascade._STOCK[0]
+
+
+def test_our_stylesheets_have_only_local_selectors() -> None:
+    from docgen.render import pdf as pdfmod
+    from docgen.render.pdfcascade import selectors_are_local
+
+    folder = SAMPLES.parent / "templates" / "html"
+    for name in ("forms.css", "report.css"):
+        assert selectors_are_local((folder / name).read_text(encoding="utf-8")), name
+    from pathlib import Path
+
+    from weasyprint import css
+
+    ua = (Path(css.__file__).with_name("html5_ua.css")).read_text(encoding="utf-8")
+    assert selectors_are_local(pdfmod.reduced_ua_source(ua))
+    for selector in ("a + b", "a ~ b", "li:first-child", "td[colspan]", "p:empty", ":root"):
+        assert not selectors_are_local(f"{selector} {{ color: red }}"), selector
+    assert selectors_are_local("table.form td.l, .line .right, body > div::before, #x { color: red }")
