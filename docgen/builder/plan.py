@@ -16,6 +16,7 @@ name and an output folder per project.
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -117,7 +118,7 @@ def assign_stems(entries: list[tuple[str, str, str]],
 def output_state(out: Path, row: OutputRow) -> tuple[str | None, bool]:
     """(reason, stat changed): size and mtime first, as doit does; the hash only when they differ."""
     try:
-        stat = (out / row.path).stat()
+        stat = os.stat(os.path.join(out, row.path))  # not pathlib: a no-op build stats every output
     except OSError:
         return MISSING, False
     if stat.st_size == row.out_size and stat.st_mtime_ns == row.out_mtime:

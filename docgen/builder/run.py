@@ -29,6 +29,7 @@ from ..compile import cache as compile_cache
 from ..errors import DocgenError
 from ..forms import FORMS, Form
 from ..output import FORMATS, link_on_path
+from ..render.package import write_atomic
 from ..render.pdf import require_pdf
 from ..templatecheck import SAMPLES, display_path
 from .check import check_before_build
@@ -89,11 +90,13 @@ class BuildOptions:
 def clean_temporaries(out: Path) -> int:
     """Remove what an interrupted build left: write_atomic's temporary files."""
     count = 0
-    if out.is_dir():
-        for path in out.rglob(f"{TEMP_PREFIX}*"):
-            if path.is_file():
-                path.unlink(missing_ok=True)
-                count += 1
+    for folder, _, names in os.walk(out):  # os.walk, not rglob: OUT holds every output (a no-op build walks it)
+        for name in names:
+            if name.startswith(TEMP_PREFIX):
+                path = Path(folder, name)
+                if path.is_file():
+                    path.unlink(missing_ok=True)
+                    count += 1
     return count
 
 
@@ -321,6 +324,7 @@ def _build(options: BuildOptions, forms: list[Form], sources: list[Source],
             engines.append(_engine(options, forms))
         return engines[0]
 
+    _keep_compiled(compile_cache.folder(), out / FOLDER / "templates")
     compile_cache.set_folder(out / FOLDER / "templates")  # XLSX/HTML compiled from the DOCX, by its hash
     try:
         result.sources = len(sources)
@@ -352,6 +356,17 @@ def _build(options: BuildOptions, forms: list[Form], sources: list[Source],
         manifest.close()
         compile_cache.set_folder(None)
     return result
+
+
+def _keep_compiled(checked: Path, cache: Path) -> None:
+    """The templates the check before the build compiled (in this process's temporary folder) go to the build's
+    cache folder: the workers read them there instead of each compiling them again (the names hold the hash)."""
+    if checked == cache or not checked.is_dir():
+        return
+    cache.mkdir(parents=True, exist_ok=True)
+    for path in checked.iterdir():
+        if path.is_file() and not (cache / path.name).exists():
+            write_atomic(cache / path.name, path.read_bytes())  # never a half-copied template
 
 
 def _names(engine: Callable[[], Engine], manifest: Manifest, sources: list[Source], known: dict[str, SourceRow],
