@@ -91,7 +91,10 @@ def test_xlsx_values_and_merges(files: dict[str, Path]) -> None:
     rate = ws.cell(tr + 1, xlsx_find(ws, "1-6月执行率")[1]).value
     assert float(rate) == pytest.approx(0.34)
     lr, lc = xlsx_find(ws, "绩效指标")
-    assert xlsx_merged_at(ws, lr, lc)[2] == r + 7  # down to the last indicator row
+    # the page plan (compile/paginate): a new page after the 产出指标 group; the label's frame is cut there
+    assert [b.id for b in ws.row_breaks.brk] == [r + 4]
+    assert xlsx_merged_at(ws, lr, lc)[2] == r + 4
+    assert xlsx_merged_at(ws, r + 5, lc) == (r + 5, lc, r + 7, lc)  # down to the last indicator row
     nr, _ = xlsx_find(ws, "    3．备注：说明预计到年底不能完成目标的原因及拟采取的措施。")
     assert nr > r + 7
 

@@ -124,7 +124,10 @@ def test_xlsx_typed_values_and_merges(files: dict[str, Path]) -> None:
     assert xlsx_merged_at(ws, r, c - 2) == (r, c - 2, r + 4, c - 2)
     assert xlsx_merged_at(ws, r, c - 1) == (r, c - 1, r + 1, c - 1)
     lr, lc = xlsx_find(ws, "绩效\n指标")
-    assert xlsx_merged_at(ws, lr, lc) == (lr, lc, r + 7, lc)
+    # the page plan (compile/paginate): the last indicator goes with 总分, 自评等级 and the notes to a new page;
+    # the label's frame is cut there
+    assert [b.id for b in ws.row_breaks.brk] == [r + 6]
+    assert xlsx_merged_at(ws, lr, lc) == (lr, lc, r + 6, lc)
     score = ws.cell(xlsx_find(ws, "单处工程平均造价")[0], c + 4)
     assert float(score.value) == pytest.approx(9.17) and score.number_format == "0.00"
     sr, sc = xlsx_find(ws, "总分")

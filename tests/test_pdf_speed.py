@@ -79,17 +79,21 @@ def test_fast_tree_adds_the_implied_tbody() -> None:
 def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -> tuple[bytes, bytes]:
     """(PDF with the speed-ups, PDF with WeasyPrint's own parse and layouts)."""
     from docgen.render import pdf as pdfmod
-    from docgen.render import pdflayouts
+    from docgen.render import pdfcascade, pdflayouts
 
     form = find_form(form_id)
     assert form is not None
     fast = compiled_pdf(form).render(context, "t")
+    fast_again = compiled_pdf(form).render(context, "t")  # the cascade now remembered
     monkeypatch.setattr(pdfmod, "_FAST_PARSE", False)
     pdflayouts.uninstall_kept_layouts()
+    pdfcascade.uninstall_cascade_memo()
     try:
         stock = compiled_pdf(form).render(context, "t")
     finally:
         assert pdflayouts.install_kept_layouts()
+        assert pdfcascade.install_cascade_memo()
+    assert fast_again == fast
     return fast, stock
 
 
@@ -131,3 +135,31 @@ def test_lines_are_drawn_with_the_layout_that_broke_them(monkeypatch: pytest.Mon
     finally:
         assert pdflayouts.install_kept_layouts()
     assert kept > 100 and len(calls) > kept + 100  # WeasyPrint alone sets each drawn line up again
+
+
+def test_cascade_memo_applies_to_this_weasyprint() -> None:
+    """Fails when WeasyPrint's StyleFor.__init__ no longer has the places render/pdfcascade.py patches."""
+    from docgen.render import pdfcascade
+
+    assert pdfcascade.install_cascade_memo()
+    from weasyprint import css
+
+    assert css.StyleFor.__init__ is not pdfcascade._STOCK[0]
+
+
+def test_our_stylesheets_have_only_local_selectors() -> None:
+    from docgen.render import pdf as pdfmod
+    from docgen.render.pdfcascade import selectors_are_local
+
+    folder = SAMPLES.parent / "templates" / "html"
+    for name in ("forms.css", "report.css"):
+        assert selectors_are_local((folder / name).read_text(encoding="utf-8")), name
+    from pathlib import Path
+
+    from weasyprint import css
+
+    ua = (Path(css.__file__).with_name("html5_ua.css")).read_text(encoding="utf-8")
+    assert selectors_are_local(pdfmod.reduced_ua_source(ua))
+    for selector in ("a + b", "a ~ b", "li:first-child", "td[colspan]", "p:empty", ":root"):
+        assert not selectors_are_local(f"{selector} {{ color: red }}"), selector
+    assert selectors_are_local("table.form td.l, .line .right, body > div::before, #x { color: red }")

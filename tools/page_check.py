@@ -4,7 +4,9 @@ to PDF three ways — WeasyPrint, and LibreOffice from the DOCX and from the XLS
 
 - ``no-heading``: a page with table rows that does not carry the table's column headings;
 - ``group-unnamed``: a page whose first indicator continues a 一级/二级 group that the page does not name;
-- ``orphan``: a page that holds only notes or signature lines.
+- ``orphan``: a page that holds only notes or signature lines;
+- ``unplanned``: a route with a page plan (docgen/compile/paginate) printed more or fewer pages than planned (a
+  renderer broke a page earlier than the plan).
 
 Usage: python tools/page_check.py [--routes=docx,xlsx,weasyprint] [PROJECT.yaml | FOLDER] [OUT_DIR]
 (default: samples/xiangcun-zhenxing-zonghe.yaml, all three routes; a folder: each of its *.yaml projects alone)
@@ -142,12 +144,37 @@ def indicator_order(project: Path) -> list[tuple[str, str, str]]:
     return [(i.level1, i.level2, i.name) for i in sort_by_indicator(result.project.indicators, lambda i: i)]
 
 
+def planned_pages(project: Path) -> dict[tuple[str, str], int]:
+    """(form, route) → the pages the page plan (docgen/compile/paginate) gives, for the planned routes."""
+    from docgen.compile.paginate import PLANS
+    from docgen.forms import FORMS
+    from docgen.output import missing_data, paged
+    from docgen.pipeline import run_file
+
+    result = run_file(project, project.name).result
+    assert result is not None
+    out: dict[tuple[str, str], int] = {}
+    for form in FORMS:
+        if not (form.tabular and form.renderable) or (not form.aggregate and missing_data(form, result)):
+            continue
+        context = paged(form, form.build([result], "") if form.aggregate else form.build(result))
+        for fmt, plan in context[PLANS].items():
+            if plan is not None:
+                out[form.id, "weasyprint" if fmt == "pdf" else fmt] = len(plan[1]) + 1
+    return out
+
+
 def check_all(project: Path, out: Path, routes: tuple[str, ...] = ROUTES) -> list[PageReport]:
     indicators = indicator_order(project)
+    planned = planned_pages(project)
     reports = []
     for (form_id, route), pdf in sorted(render_all(project, out, routes).items()):
         inds = indicators if form_id in HEADINGS and form_id not in ("summary", "coverage") else []
-        reports.append(check_pages(form_id, route, pdf, inds))
+        report = check_pages(form_id, route, pdf, inds)
+        pages = planned.get((form_id, route))
+        if pages is not None and report.pages != pages:  # the renderer broke a page where the plan did not
+            report.faults.append(f"{form_id} {route}: unplanned: {report.pages} pages, planned {pages}")
+        reports.append(report)
     return reports
 
 

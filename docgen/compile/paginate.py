@@ -31,7 +31,7 @@ from .model import Layout, Repeat, heading_block, occupancy, starts_here
 
 BREAKS = "_page_breaks"  # context key: {list name: tuple of item indices where a new page starts}
 CONTINUED = "（续）"
-FILL = (0.9, 0.95)  # plan pages to this share of their estimated height (WeasyPrint, XLSX): never later than a renderer
+FILL = (0.9, 0.97)  # plan pages to this share of their estimated height (WeasyPrint, XLSX): never later than a renderer
 MOVE = 0.4  # a page breaks at a group's start when that moves at most this share of a page to the next one
 PT_PER_CM = 72 / 2.54
 _PLACEHOLDER = re.compile(r"\{\{\s*(.*?)\s*\}\}|\{%.*?%\}", re.DOTALL)
@@ -122,9 +122,13 @@ def xlsx_note_lines(note: str, table_cm: float) -> int:
     return max(1, -(-len(note) // per_line))
 
 
+XLSX_PT_PER_UNIT = 7.0  # a column width unit printed by LibreOffice (measured; Excel: 5.25 pt + 3.75 pt a column)
+
+
 def xlsx_zoom(layout: Layout) -> float:
-    """The fit-to-one-page-wide zoom an office suite applies to the sheet (whole percent, rounded down)."""
-    width_pt = sum((_xlsx_width(w) * 7 + 5) * 0.75 for w in layout.widths)
+    """The print scale that makes the sheet one page wide (whole percent, rounded down; at most 100 %). The XLSX
+    sets it as a fixed scale rather than "fit to width": Excel ignores manual page breaks under "fit to"."""
+    width_pt = sum(_xlsx_width(w) for w in layout.widths) * XLSX_PT_PER_UNIT
     paper = 841.89 if layout.landscape else 595.28
     printable = paper - 2 * XLSX_MARGIN_IN[0] * 72
     return min(1.0, math.floor(printable / width_pt * 100) / 100)
@@ -209,10 +213,13 @@ def units(layout: Layout, context: Mapping[str, Any]) -> list[Unit]:
         out.append(Unit("row", _row_heights(layout, grid, r_i, texts, {}), headed=headed, row=r_i))
     page_cm = 29.7 - 3.0 if landscape else 21.0 - 4.0  # forms.css: the body's width
     table_cm = sum(layout.widths)
+    table_units = sum(_xlsx_width(w) for w in layout.widths)
     for note in layout.notes:
         text = resolve(note, context)
         html = lines_in(text, page_cm * PT_PER_CM / 9) * 9 * 1.3
-        out.append(Unit("tail", (html, XLSX_NOTE_LINE * xlsx_note_lines(text, table_cm))))
+        # the template's height for its own text, grown by render/xlsxfast for the filled-in text
+        xlsx = max(XLSX_NOTE_LINE * xlsx_note_lines(note, table_cm), _xlsx_cell_pt(text, table_units))
+        out.append(Unit("tail", (html, xlsx)))
     out += [Unit("tail", (10.5 * 1.3 + 3, XLSX_LINE)) for _ in layout.bottom]
     return out
 
@@ -381,7 +388,7 @@ def list_to_plan(layout: Layout, context: Mapping[str, Any]) -> str | None:
 
 # the routes each output format's pages must fit; none: not planned (the renderer breaks by itself). Turned on for
 # a format once its renderer breaks at the plan (PDF: "pdf", XLSX: "xlsx"; DOCX: s14b)
-FORMAT_ROUTES: dict[str, tuple[str, ...]] = {"pdf": (), "xlsx": (), "docx": ("docx",)}  # docx: compile/docx_pages
+FORMAT_ROUTES: dict[str, tuple[str, ...]] = {"pdf": (), "xlsx": ("xlsx",), "docx": ("docx",)}  # docx: docx_pages
 PLANS = "_page_plans"  # context key: {format: (list name, breaks, items with groups restarted)}
 
 

@@ -12,6 +12,17 @@ from openpyxl.worksheet.page import PageMargins
 
 from .model import HEI, SIZES, SONG, Cell, Layout, Repeat, heading_block, next_repeat, occupancy, placeholder
 from .model import starts_here as _starts_here
+from .paginate import (
+    XLSX_ANNEX,
+    XLSX_FIXED_ROW,
+    XLSX_LINE,
+    XLSX_NOTE_LINE,
+    XLSX_REPEAT_ROW,
+    XLSX_SUBTITLE,
+    XLSX_TITLE,
+    xlsx_note_lines,
+    xlsx_zoom,
+)
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -54,28 +65,31 @@ def emit_xlsx(layout: Layout) -> bytes:
         ws.column_dimensions[get_column_letter(i)].width = round(max(2.0, (w - 0.38) * 5.2), 1)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # one page wide at a fixed scale (not "fit to width": Excel ignores the page plan's manual breaks under it)
+    ws.page_setup.scale = round(xlsx_zoom(layout) * 100)
     ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     ws.print_options.horizontalCentered = True
     font = Font(name=SONG, size=layout.font_size)
     r = 1
+    # every row's height is explicit, so that the page plan (compile/paginate) knows where a page ends
     ws.cell(r, 1, layout.annex).font = Font(name=HEI, size=12)
+    ws.row_dimensions[r].height = XLSX_ANNEX
     r += 1
     ws.cell(r, 1, layout.title).font = Font(name=HEI, size=SIZES["小二"])
     ws.cell(r, 1).alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-    ws.row_dimensions[r].height = 30
+    ws.row_dimensions[r].height = XLSX_TITLE
     r += 1
     if layout.subtitle:
         ws.cell(r, 1, layout.subtitle).font = Font(name=SONG, size=12)
         ws.cell(r, 1).alignment = Alignment(horizontal="center", vertical="center")
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        ws.row_dimensions[r].height = XLSX_SUBTITLE
         r += 1
     half = max(ncols // 2, 1)
     for left, right in layout.top:
         _line(ws, r, left, right, half, ncols)
+        ws.row_dimensions[r].height = XLSX_LINE
         r += 1
     first_table_row = r
     start, titles = heading_block(layout)  # the column headings, printed again at the top of every page
@@ -109,20 +123,20 @@ def emit_xlsx(layout: Layout) -> bytes:
                 if cell.span > 1 or end_row > excel_row:
                     ws.merge_cells(start_row=excel_row, start_column=col + 1, end_row=end_row,
                                    end_column=col + cell.span)
-        ws.row_dimensions[excel_row].height = layout.row_heights.get(r_i, 24 if repeat is None else 30)
+        ws.row_dimensions[excel_row].height = layout.row_heights.get(
+            r_i, XLSX_FIXED_ROW if repeat is None else XLSX_REPEAT_ROW)
     r = first_table_row + len(layout.rows)
-    per_line = max(int(sum(layout.widths) / 0.33), 1)  # 9 pt CJK characters across the table
     for note in layout.notes:
         c = ws.cell(r, 1, note)
         c.font = Font(name=SONG, size=9)
         c.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-        lines = -(-len(note) // per_line)
-        if lines > 1:  # a merged cell does not grow by itself
-            ws.row_dimensions[r].height = 12.5 * lines
+        # a merged cell does not grow by itself
+        ws.row_dimensions[r].height = XLSX_NOTE_LINE * xlsx_note_lines(note, sum(layout.widths))
         r += 1
     for left, right in layout.bottom:
         _line(ws, r, left, right, half, ncols)
+        ws.row_dimensions[r].height = XLSX_LINE
         r += 1
     wb.properties.creator = "docgen"
     buf = io.BytesIO()

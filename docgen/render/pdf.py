@@ -8,9 +8,9 @@ one parsed stylesheet (templates/html/forms.css); each template is compiled once
 Speed (bench/pdf.py): besides the shared FontConfiguration and stylesheet, the HTML is cascaded against
 a reduced user-agent stylesheet (only the rules of the elements the templates use, derived once from
 WeasyPrint's own) and the template's own newlines between tags are dropped before it is compiled (never
-the data's); the HTML is parsed by expat when it can be (render/pdfparse.py), each line's Pango layout is
-kept for drawing (render/pdflayouts.py), and font subsetting and stream compression are made cheaper in
-render/pdfspeed.py.
+the data's); the HTML is parsed by expat when it can be (render/pdfparse.py), the cascade is remembered per
+kind of element (render/pdfcascade.py), each line's Pango layout is kept for drawing (render/pdflayouts.py),
+and font subsetting and stream compression are made cheaper in render/pdfspeed.py.
 
 A PDF without a CJK font would show empty boxes, so a render first checks (fontconfig) that a Chinese
 font is installed and otherwise says which package to install. Output is deterministic: no creation
@@ -32,6 +32,7 @@ from jinja2 import Template
 
 from ..errors import DocgenError
 from .env import make_env
+from .pdfcascade import install_cascade_memo, mark_local
 from .pdflayouts import install_kept_layouts
 from .pdfparse import fast_tree
 from .pdfspeed import (
@@ -184,16 +185,18 @@ def reduced_ua_source(source: str, margin_boxes: frozenset[str] = frozenset()) -
     return "\n".join(out)
 
 
-def _html_class(wp: Any, folder: Path) -> Any:
+def _html_class(wp: Any, stylesheet: Path) -> Any:
     """weasyprint.HTML with the reduced user-agent stylesheet (the stock class if its hook has moved); the
-    page-margin boxes kept are those the stylesheets of ``folder`` style (report.css: the page numbers)."""
+    page-margin boxes kept are those ``stylesheet`` styles (report.css: the page numbers; forms.css: none)."""
     from weasyprint import css as wcss
 
     ua_file = Path(wcss.__file__).with_name("html5_ua.css")
     if not hasattr(wp.HTML, "_ua_stylesheets") or not ua_file.is_file():
         return wp.HTML
-    used = frozenset().union(*(margin_boxes_used(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.css"))))
-    sheet = wp.CSS(string=reduced_ua_source(ua_file.read_text(encoding="utf-8"), used))
+    used = margin_boxes_used(stylesheet.read_text(encoding="utf-8"))
+    source = reduced_ua_source(ua_file.read_text(encoding="utf-8"), used)
+    sheet = wp.CSS(string=source)
+    mark_local(sheet, source)
 
     class FormsHTML(wp.HTML):  # type: ignore[misc,name-defined]
         def __init__(self, string: str, base_url: str) -> None:
@@ -233,23 +236,29 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_font_file_memo()
             install_fast_compression()
             install_kept_layouts()
-            _SHARED[folder] = (fonts, css, _html_class(wp, folder))
+            install_cascade_memo()
+            _SHARED[folder] = (fonts, css, _html_class(wp, folder / STYLESHEET))
         fonts, css, html_class = _SHARED[folder]
         if stylesheet != STYLESHEET:
             key = (folder, stylesheet)
             if key not in _OTHER_CSS:
                 _OTHER_CSS[key] = _stylesheet(_weasyprint(), folder / stylesheet, fonts)
+                _OTHER_HTML[key] = _html_class(_weasyprint(), folder / stylesheet)
+            html_class = _OTHER_HTML[key]
             css = _OTHER_CSS[key]
         return fonts, css, html_class
 
 
 _OTHER_CSS: dict[tuple[Path, str], Any] = {}
+_OTHER_HTML: dict[tuple[Path, str], Any] = {}  # the HTML class of each other stylesheet (its margin boxes)
 
 
 def _stylesheet(wp: Any, path: Path, fonts: Any) -> Any:
     """A stylesheet parsed once, its font-family lists cut to the fonts this machine has (pdfspeed)."""
     css = resolved_font_families(path.read_text(encoding="utf-8"), fonts)
-    return wp.CSS(string=css, base_url=str(path), font_config=fonts)
+    sheet = wp.CSS(string=css, base_url=str(path), font_config=fonts)
+    mark_local(sheet, css)
+    return sheet
 
 
 # the template's own line breaks between tags (and Jinja block tags); the data's text is never touched

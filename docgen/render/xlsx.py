@@ -28,10 +28,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer import excel
 from openpyxl.writer.excel import ExcelWriter
 
+from ..compile.paginate import BREAKS
 from ..present import Grouped, Num
 from .package import FIXED_DATETIME, FixedTimeZipFile
 
@@ -337,8 +339,15 @@ def _fill_sheet(ws: Worksheet, context: dict[str, Any], fast_merge: bool = True)
                 merge(ws, row + offset, first, row + offset, last)
         for start, col, span in spans:
             merge(ws, start, col, start + span - 1, col)
-        for rng in through:
-            merge(ws, rng.min_row, rng.min_col, row + max(len(items), 1) - 1, rng.max_col)
+        page_rows = [row + b for b in (context.get(BREAKS) or {}).get(name, ()) if 0 < b < len(items)]
+        for page_row in page_rows:  # the page plan (compile/paginate): a manual break before the row
+            ws.row_breaks.append(Break(id=page_row - 1))
+        for rng in through:  # cut at each page start: each page frames its part of the label
+            top = rng.min_row
+            for page_row in [*page_rows, row + max(len(items), 1)]:
+                if page_row - 1 > top or rng.max_col > rng.min_col:
+                    merge(ws, top, rng.min_col, page_row - 1, rng.max_col)
+                top = page_row
         row += len(items)
 
 

@@ -27,6 +27,7 @@ from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from ..compile.paginate import BREAKS
 from ..present import Grouped, Num
 from .package import core_properties, with_custom_properties, write_zip
 from .xlsx import PLACEHOLDER, lookup
@@ -257,6 +258,7 @@ class CompiledXlsx:
         new_merges: list[Merge] = []
         starts: dict[int, tuple[int, int]] = {}  # template row → (first new row, last new row)
         shift = 0
+        page_rows: list[int] = []  # rows that start a printed page (the page plan: compile/paginate)
         single_row_merges = {}
         for m in sheet.merges:
             if m.min_row == m.max_row:
@@ -294,6 +296,7 @@ class CompiledXlsx:
                         need = max(need, self._height_for(sheet, cell, value, wide_cells.get(cell.col)))
                 out_rows.append((index, row.attrs, cells, need))
             if name is not None:
+                page_rows += [first + b for b in (context.get(BREAKS) or {}).get(name, ()) if 0 < b < count]
                 for m in single_row_merges.get(row.index, []):
                     new_merges.extend(Merge(first + k, m.min_col, first + k, m.max_col) for k in range(1, count))
             shift += count - 1
@@ -306,6 +309,7 @@ class CompiledXlsx:
 
         merges = [Merge(start_of(m.min_row), m.min_col, end_of(m.max_row) if m.max_row != m.min_row
                         else start_of(m.max_row), m.max_col) for m in sheet.merges] + new_merges
+        merges = split_at_pages(merges, page_rows)
         body = []
         for index, attrs, cells, need in out_rows:
             row_attrs = dict(attrs)
@@ -323,7 +327,8 @@ class CompiledXlsx:
         )
         merge_block = f'<mergeCells count="{len(merges)}">{merge_xml}</mergeCells>' if merges else ""
         head = sheet.head.replace("{dimension}", f"A1:{get_column_letter(last_col)}{last_row}")
-        return head + "<sheetData>" + "".join(body) + "</sheetData>" + sheet.tail.replace("{merges}", merge_block)
+        tail = sheet.tail.replace("{merges}", merge_block)
+        return head + "<sheetData>" + "".join(body) + "</sheetData>" + with_row_breaks(tail, page_rows)
 
     @staticmethod
     def _repeat_name(row: TemplateRow, context: dict[str, Any]) -> str | None:
@@ -352,6 +357,42 @@ class CompiledXlsx:
             used = (len(para) + 0.8 * len(_WIDE.findall(para))) * info.font_size / 11
             lines += max(1, math.ceil(used / units))
         return lines * info.font_size * 1.4 + 4
+
+
+def split_at_pages(merges: list[Merge], page_rows: list[int]) -> list[Merge]:
+    """Vertical merges cut at each planned page start: each page draws its part framed (a through-running label
+    such as 绩效指标; the 一级/二级 groups come already restarted from the plan)."""
+    if not page_rows:
+        return merges
+    out = []
+    for m in merges:
+        cuts = [r for r in page_rows if m.min_row < r <= m.max_row]
+        top = m.min_row
+        for r in cuts:
+            out.append(Merge(top, m.min_col, r - 1, m.max_col))
+            top = r
+        out.append(Merge(top, m.min_col, m.max_row, m.max_col))
+    return [m for m in out if m.max_row > m.min_row or m.max_col > m.min_col]
+
+
+# the elements a worksheet may hold after <rowBreaks> (ECMA-376 CT_Worksheet order)
+_AFTER_ROW_BREAKS = re.compile(r"<(colBreaks|customProperties|cellWatches|ignoredErrors|smartTags|drawing|"
+                               r"legacyDrawing|legacyDrawingHF|drawingHF|picture|oleObjects|controls|"
+                               r"webPublishItems|tableParts|extLst)\b|</worksheet>")
+
+
+def with_row_breaks(tail: str, page_rows: list[int]) -> str:
+    """The sheet XML after ``<sheetData>`` with manual page breaks before ``page_rows`` (replacing the
+    template's own, if any)."""
+    if not page_rows:
+        return tail
+    tail = re.sub(r"<rowBreaks\b.*?(</rowBreaks>|/>)", "", tail, flags=re.DOTALL)
+    breaks = "".join(f'<brk id="{r - 1}" max="16383" man="1"/>' for r in sorted(set(page_rows)))
+    n = len(set(page_rows))
+    block = f'<rowBreaks count="{n}" manualBreakCount="{n}">{breaks}</rowBreaks>'
+    at = _AFTER_ROW_BREAKS.search(tail)
+    pos = at.start() if at else len(tail)
+    return tail[:pos] + block + tail[pos:]
 
 
 def _shift_before(starts: dict[int, tuple[int, int]], row: int) -> int:
