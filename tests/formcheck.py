@@ -31,11 +31,18 @@ def render_form(form: Any, result: Any, out: Path) -> dict[str, Path]:
 def docx_rows(path: Path, table_index: int | None = None) -> list[list[TcInfo]]:
     """Each row of a DOCX table as its w:tc cells with grid position, span and vMerge state; by default the rows of
     all the document's tables in order (a form's project block and its list under repeated column headings are
-    two tables on one grid, printed as one)."""
+    two tables on one grid, printed as one; where the page plan breaks the list, the copy of the headings that
+    opens the next page is left out)."""
     doc = Document(str(path))
     tables = doc.tables if table_index is None else [doc.tables[table_index]]
+    trs = []
+    headed = False  # a table broken over pages (the DOCX page plan) reopens under a copy of its column headings
+    for table in tables:
+        heads = [tr for tr in table._tbl.tr_lst if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None]
+        trs += [tr for tr in table._tbl.tr_lst if not (headed and tr in heads)]
+        headed = headed or bool(heads)
     rows = []
-    for tr in (tr for table in tables for tr in table._tbl.tr_lst):
+    for tr in trs:
         col = 0
         cells = []
         for tc in tr.tc_lst:

@@ -116,3 +116,33 @@ def test_rows_keep_with_the_next_inside_their_group_only() -> None:
         last_of_group = i + 1 < len(items) and items[i + 1]["二级指标"].first
         assert _keeps(tr) is not last_of_group, (i, item["三级指标"])
     assert _keeps(item_rows[-1])
+
+
+def test_the_word_files_pages_are_planned() -> None:
+    """compile/docx_pages: 附件1 of the 30-indicator sample breaks between groups, each page's first group named
+    (（续） for a 一级 group carried over); a form that fits on a page is left whole."""
+    from docgen.compile import docx_pages
+    from docgen.compile.paginate import list_to_plan
+    from docgen.compile.read_docx import read_layout_file
+    from docgen.output import render_bytes
+
+    form = find_form("monitor")
+    assert form is not None
+    layout = read_layout_file(TEMPLATES / "docx" / "monitor.docx")
+    ctx = form.build(sample_result(SAMPLE))
+    name = list_to_plan(layout, ctx)
+    breaks = docx_pages.plan_breaks(layout, ctx[name], name, ctx)
+    assert name == "指标" and len(breaks) >= 1
+    items = ctx["指标"]
+    assert all(items[b]["二级指标"].first for b in breaks)  # a page breaks between 二级 groups
+    body = _body(render_bytes(form, ctx, "docx", "t"))
+    tables = body.findall(f"{W}tbl")
+    assert len(tables) == 2 + len(breaks)
+    first_rows = [t.findall(f"{W}tr")[2] for t in tables[2:]]  # under the two heading rows
+    assert all(_text(tr) for tr in first_rows)
+    assert any("（续）" in _text(tr) for tr in first_rows)
+    small = find_form("tracking")
+    assert small is not None
+    ctx = small.build(sample_result("example-project.yaml"))
+    layout = read_layout_file(TEMPLATES / "docx" / "tracking.docx")
+    assert docx_pages.plan_breaks(layout, ctx["指标"], "指标", ctx) == ()

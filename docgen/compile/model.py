@@ -27,6 +27,7 @@ class Cell:
     grouped: bool = False  # in a repeating row: merged with equal neighbours (一级/二级), ``|merge`` in Word
     through: bool = False  # a header cell that also spans every repeated row (绩效指标)
     where: str = ""  # the cell's place in the Word file (表格1 第3行第2格), for messages
+    size: float | None = None  # its font size in the Word file (pt), when set (the DOCX page model)
 
 
 @dataclass

@@ -388,7 +388,7 @@ def list_to_plan(layout: Layout, context: Mapping[str, Any]) -> str | None:
 
 # the routes each output format's pages must fit; none: not planned (the renderer breaks by itself). Turned on for
 # a format once its renderer breaks at the plan (PDF: "pdf", XLSX: "xlsx"; DOCX: s14b)
-FORMAT_ROUTES: dict[str, tuple[str, ...]] = {"pdf": ("pdf",), "xlsx": ("xlsx",), "docx": ()}
+FORMAT_ROUTES: dict[str, tuple[str, ...]] = {"pdf": ("pdf",), "xlsx": ("xlsx",), "docx": ("docx",)}  # docx: docx_pages
 PLANS = "_page_plans"  # context key: {format: (list name, breaks, items with groups restarted)}
 
 
@@ -404,7 +404,12 @@ def paginate(layout: Layout, context: dict[str, Any]) -> dict[str, Any]:
             if not routes:
                 continue
             if routes not in made:
-                breaks = plan_breaks(layout, items, name, context, routes)
+                if routes == ("docx",):  # the Word file's pages: their own model
+                    from .docx_pages import plan_breaks as docx_breaks
+
+                    breaks = docx_breaks(layout, items, name, context)
+                else:
+                    breaks = plan_breaks(layout, items, name, context, routes)
                 made[routes] = (name, breaks, continue_groups(items, breaks))
             plans[fmt] = made[routes]
     return {**context, PLANS: plans}

@@ -189,7 +189,7 @@ def _layout_rows(raw: list[tuple[str | None, list[_Tc], bool]], ncols: int, plac
                 if loop:
                     row.append(Cell(span=tc.span, through=True, where=where))  # a label running down the rows
                 continue
-            cell = Cell(text=tc.text, span=tc.span, bold=tc.bold, align=tc.align, where=where)
+            cell = Cell(text=tc.text, span=tc.span, bold=tc.bold, align=tc.align, where=where, size=tc.size)
             if loop:
                 m = re.match(_LOOP_FIELD % re.escape(var), tc.text.strip())
                 if m:

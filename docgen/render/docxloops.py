@@ -28,6 +28,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from ..compile.paginate import BREAKS
 from ..present import Grouped
 
 FILTER = "docgen_loop"
@@ -37,7 +38,6 @@ TOKEN = re.compile(r"<!--docgen:loop (\d+)-->")
 # what makes an item need the whole-document passes: control characters (XML-forbidden ones, and docxtpl's
 # \t \n \a \f line handling). A value's own "{_{" is data and is printed as typed.
 _SPECIAL = re.compile("[\x00-\x1f]")
-BREAKS = "_page_breaks"  # the page plan in the context (compile/paginate.py): {list name: item indices}
 BREAK = "<!--docgen:break-->"  # before the row of an item that starts a page (render/docx.py apply_breaks)
 KEEP_NEXT = "<w:keepNext/>"
 _BREAK = BREAK.encode("utf-8")

@@ -185,15 +185,15 @@ def reduced_ua_source(source: str, margin_boxes: frozenset[str] = frozenset()) -
     return "\n".join(out)
 
 
-def _html_class(wp: Any, folder: Path) -> Any:
+def _html_class(wp: Any, stylesheet: Path) -> Any:
     """weasyprint.HTML with the reduced user-agent stylesheet (the stock class if its hook has moved); the
-    page-margin boxes kept are those the stylesheets of ``folder`` style (report.css: the page numbers)."""
+    page-margin boxes kept are those ``stylesheet`` styles (report.css: the page numbers; forms.css: none)."""
     from weasyprint import css as wcss
 
     ua_file = Path(wcss.__file__).with_name("html5_ua.css")
     if not hasattr(wp.HTML, "_ua_stylesheets") or not ua_file.is_file():
         return wp.HTML
-    used = frozenset().union(*(margin_boxes_used(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.css"))))
+    used = margin_boxes_used(stylesheet.read_text(encoding="utf-8"))
     source = reduced_ua_source(ua_file.read_text(encoding="utf-8"), used)
     sheet = wp.CSS(string=source)
     mark_local(sheet, source)
@@ -237,17 +237,20 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_fast_compression()
             install_kept_layouts()
             install_cascade_memo()
-            _SHARED[folder] = (fonts, css, _html_class(wp, folder))
+            _SHARED[folder] = (fonts, css, _html_class(wp, folder / STYLESHEET))
         fonts, css, html_class = _SHARED[folder]
         if stylesheet != STYLESHEET:
             key = (folder, stylesheet)
             if key not in _OTHER_CSS:
                 _OTHER_CSS[key] = _stylesheet(_weasyprint(), folder / stylesheet, fonts)
+                _OTHER_HTML[key] = _html_class(_weasyprint(), folder / stylesheet)
+            html_class = _OTHER_HTML[key]
             css = _OTHER_CSS[key]
         return fonts, css, html_class
 
 
 _OTHER_CSS: dict[tuple[Path, str], Any] = {}
+_OTHER_HTML: dict[tuple[Path, str], Any] = {}  # the HTML class of each other stylesheet (its margin boxes)
 
 
 def _stylesheet(wp: Any, path: Path, fonts: Any) -> Any:

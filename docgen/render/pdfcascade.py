@@ -42,6 +42,7 @@ _AFTER_SHEETS = """            # Store computed styles.
             key = (parent_id, element_declarations, tuple(selectors_keys))
 """
 _PSEUDO_LINE = "                    specificity, order, pseudo_type, (declarations, layer) = selector\n"
+_DECLARATIONS_LINE = "            elements_declarations[element] = tuple(declarations)\n"
 
 
 def selectors_are_local(css: str) -> bool:
@@ -123,9 +124,14 @@ def recall(key: tuple[Any, ...] | None, etree_element: Any, cascaded_styles: dic
 
 def _patched_source(source: str) -> str | None:
     """The source of ``StyleFor.__init__`` as WeasyPrint's file has it (indented in its class) with the memo."""
-    if (source.count(_BEFORE_SHEETS) != 1 or source.count(_AFTER_SHEETS) != 1
-            or source.count(_PSEUDO_LINE) != 1 or source.count("        computed_cache = {}\n") != 1):
+    if (source.count(_BEFORE_SHEETS) != 1 or source.count(_AFTER_SHEETS) != 1 or source.count(_PSEUDO_LINE) != 1
+            or source.count(_DECLARATIONS_LINE) != 1 or source.count("        computed_cache = {}\n") != 1):
         return None
+    # style attributes named by their text, not by their parsed tokens (new objects for every element): two
+    # <col style="width: 1.10cm"> under the same parent then share one computed style, as other elements do
+    source = source.replace(_DECLARATIONS_LINE, (
+        "            elements_declarations[element] = elements_declarations.get(element, ()) + (\n"
+        "                specificity, base_url, tinycss2.serialize(declarations))\n"))
     source = source.replace("        computed_cache = {}\n", "        computed_cache = {}\n"
                             "        _docgen_chains = {}\n"
                             "        _docgen_safe = _docgen_cascade.sheets_are_safe(sheets)\n")
