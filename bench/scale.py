@@ -46,7 +46,7 @@ def child(src: str, out: str, engine: str, formats: str) -> None:
     files = [p for p in Path(out).rglob("*") if p.is_file() and p.suffix in (".docx", ".xlsx", ".pdf")]
     size = sum(p.stat().st_size for p in files) / max(1, len(files))
     print(json.dumps({"wall": took, "built": len(result.built), "failures": len(result.failures),
-                      "peak_mb": peak, "cpu": cpu, "tasks": result.sources + 4, "avg_size": size}))
+                      "peak_mb": peak, "cpu": cpu, "tasks": result.tasks, "avg_size": size}))
 
 
 def run_child(src: Path, out: Path, engine: str, formats: str, env: dict[str, str]) -> dict:

@@ -416,3 +416,41 @@ def test_outputs_of_the_flat_layout_are_moved_not_rebuilt(src: Path, tmp_path: P
     assert not [p for p in now if p.endswith(".docx") and "汇总" not in p and p.count("/") != 2]
     assert manifest_paths(out) == set(now) - {"changes.md"}
     assert not run(src, out, formats=("docx", "xlsx")).built  # and then nothing to do
+
+
+def test_each_changed_project_is_loaded_once(src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new or edited project is read by its job alone: its names are guessed (from its top lines or the
+    manifest) and checked by the job, not read in a separate pass."""
+    from docgen.builder import jobs
+
+    loads: list[str] = []
+    real = jobs.run_file
+    monkeypatch.setattr(jobs, "run_file", lambda path, *a, **k: loads.append(path.name) or real(path, *a, **k))
+    monkeypatch.setattr(jobs, "load_project", lambda *a, **k: pytest.fail("a names pass read a project"))
+    out = tmp_path / "out"
+    assert run(src, out).ok
+    assert sorted(loads) == sorted(p.name for p in PROJECTS)
+    loads.clear()
+    example = src / EXAMPLE.name
+    example.write_text(example.read_text(encoding="utf-8").replace("资金拨付", "资金的拨付", 1), encoding="utf-8")
+    again = run(src, out)
+    assert again.ok and loads == [EXAMPLE.name]
+
+
+def test_a_wrong_name_guess_is_planned_again(src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When a project's name as loaded differs from the guess it was planned with, nothing is written under the
+    guessed name: the build plans it again and the outputs are what a build that read the names first makes."""
+    from docgen.builder import run as build_run
+
+    expected = tmp_path / "expected"
+    monkeypatch.setattr(build_run, "quick_names", lambda path: None)  # read every name first
+    assert run(src, expected, formats=("docx", "xlsx")).ok
+    monkeypatch.setattr(build_run, "quick_names", lambda path: ("猜错的名称", "猜错的主管部门"))
+    out = tmp_path / "out"
+    result = run(src, out, formats=("docx", "xlsx"))
+    assert result.ok, result.failures
+    assert not any("猜错" in p for p in files(out)) and not any("猜错" in p for p in result.built)
+    want = {p for p in files(expected) if p.endswith((".docx", ".xlsx"))}
+    assert {p for p in files(out) if p != "changes.md"} == want
+    assert manifest_paths(out) == want
+    assert not run(src, out, formats=("docx", "xlsx")).built  # and then nothing to do

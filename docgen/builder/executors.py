@@ -211,6 +211,6 @@ def on_worker(fn: Callable[[Any, Path], Any], job: Any, out: Path, templates_key
         _LAST_TEMPLATES["key"] = templates_key
     compile_cache.set_folder(Path(compiled))
     done = fn(job, out)
-    if flush and getattr(done, "written", None):
+    if flush and any(getattr(d, "written", None) for d in (done if isinstance(done, list) else [done])):
         sync_tree(out)
     return done

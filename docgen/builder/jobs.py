@@ -8,9 +8,11 @@ raises for bad input or a broken template: a problem becomes a located message i
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +78,31 @@ def read_name(key: str, path: Path, display: str) -> Named:
     return Named(key, loaded.project.name, loaded.project.department)
 
 
+_TOP_KEY = re.compile(r"^(项目名称|主管部门)[ \t]*:[ \t]*(.*?)[ \t]*\r?$", re.MULTILINE)
+_PLAIN = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s][^#\t]*")  # a plain YAML scalar without a comment
+
+
+def quick_names(path: Path) -> tuple[str, str] | None:
+    """A YAML project's (项目名称, 主管部门) as written on their top-level lines, without parsing the file; None
+    when they are not plain one-line values (then the project is read). Only a guess: the project's job checks
+    it against what it loads, and a wrong guess is planned again (:func:`run_project`)."""
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return None
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found: dict[str, str] = {}
+    for match in _TOP_KEY.finditer(text):
+        key, value = match.group(1), match.group(2)
+        if key in found or not _PLAIN.fullmatch(value) or ": " in value or value.endswith(":"):
+            return None
+        found[key] = value
+    if len(found) != 2:
+        return None
+    return found["项目名称"], found["主管部门"]
+
+
 def read_names(items: list[tuple[str, Path, str]]) -> list[Named]:
     """:func:`read_name` for a batch of (key, path, display): one task, not one per project."""
     return [read_name(*item) for item in items]
@@ -103,6 +130,9 @@ class Done:
     values: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (source key, form) → packed values
     failures: list[str] = field(default_factory=list)
     summary: bytes | None = None  # a project's packed summary row (formdata.rows), for the aggregates
+    name: str = ""  # the project's 项目名称 and 主管部门 as loaded (they decide its output folder)
+    department: str = ""
+    misnamed: bool = False  # they are not what the job was planned with: nothing was written
     warnings: list[str] = field(default_factory=list)  # located data warnings (元 for 万元, 0.15 for 15% …)
 
 
@@ -115,6 +145,7 @@ class Render:
     path_stem: str  # relative to OUT, up to the form's name: "主管部门/项目名称/" or "汇总/全部项目-"
     title: str
     properties: dict[str, dict[str, str]]  # by format
+    reasons: dict[str, str] = field(default_factory=dict)  # by format: why it is rebuilt (for the manifest)
 
 
 @dataclass
@@ -125,6 +156,7 @@ class ProjectJob:
     data_hash: str
     profile: Profile
     renders: list[Render]
+    names: tuple[str, str] | None = None  # the (项目名称, 主管部门) planned with, when only guessed
 
 
 def provenance(data_hash: str, template_hash: str, profile_hash: str) -> dict[str, str]:
@@ -193,6 +225,11 @@ def run_project(job: ProjectJob, out: Path) -> Done:
             done.failures = [str(d) for d in outcome.diagnostics if d.level is Level.ERROR]
             done.failures = done.failures or [f"{job.display}: 数据有错误，未生成表单"]
             return done
+        project = outcome.result.project
+        done.name, done.department = project.name, project.department
+        if job.names is not None and job.names != (project.name, project.department):
+            done.misnamed = True  # its output folder was planned from a wrong guess: planned again, written then
+            return done
         done.loaded = True
         done.warnings = [str(d) for d in outcome.diagnostics if d.level is Level.WARNING]
         try:
@@ -215,6 +252,20 @@ def run_project(job: ProjectJob, out: Path) -> Done:
     except (Exception, MemoryError) as exc:  # this project fails, the others go on
         done.failures.append(unexpected(job.display, exc))
     return done
+
+
+@dataclass
+class Chunk:
+    """Several jobs sent as one task: a task costs a scheduler round-trip (Dask: ~3 ms), so each should carry
+    ~0.1 s of work or more."""
+
+    fn: Callable[[Any, Path], Done]
+    jobs: list[Any]
+
+
+def run_chunk(chunk: Chunk, out: Path) -> list[Done]:
+    """Run a chunk's jobs one after the other (each fails alone, as when run separately)."""
+    return [chunk.fn(job, out) for job in chunk.jobs]
 
 
 def unexpected(display: str, exc: BaseException) -> str:
@@ -240,10 +291,29 @@ class AggregateRender:
 
 @dataclass
 class AggregateTask:
-    """One aggregate to render, with the packed summary rows of its members that could be read."""
+    """One aggregate to render from its members' packed summary rows, which the coordinator wrote to a file in
+    OUT (:func:`write_rows`): a task never carries a province's rows through the coordinator's memory."""
 
     item: AggregateRender
-    rows: list[bytes]
+    rows: str  # the file of rows (OUT/.docgen/rows/…), in member order
+
+
+def write_rows(path: Path, rows: Iterable[bytes]) -> int:
+    """Packed summary rows to a file, each after its length; returns how many."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("wb") as fh:
+        for row in rows:
+            fh.write(len(row).to_bytes(4, "big"))
+            fh.write(row)
+            count += 1
+    return count
+
+
+def read_rows(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as fh:
+        while head := fh.read(4):
+            yield fh.read(int.from_bytes(head, "big"))
 
 
 def run_aggregate(task: AggregateTask, out: Path) -> Done:
@@ -252,7 +322,7 @@ def run_aggregate(task: AggregateTask, out: Path) -> Done:
     item = task.item
     name = item.scope or "全部项目"
     try:
-        _aggregate(item, [unpack_row(r) for r in task.rows], name, out, done)
+        _aggregate(item, [unpack_row(r) for r in read_rows(Path(task.rows))], name, out, done)
     except (Exception, MemoryError) as exc:  # this aggregate fails, the others go on
         done.failures.append(unexpected(name, exc))
     done.loaded = True

@@ -5,7 +5,8 @@ Tables: ``outputs`` (one row per file written: its inputs' hashes, its own hash,
 ``sources`` (a project's name and 主管部门 for the data hash they were read from), ``vals`` (the
 filled values of each (source, form), for the what-changed report), ``summaries`` (each project's
 summary row for the aggregates, by the data and profile hash it was computed from), ``checks`` (templates
-that passed ``templates check``). A row is written only after its file is in place and flushed to disk
+that passed ``templates check``), ``built`` (the files the last build rebuilt and why, for its
+report). A row is written only after its file is in place and flushed to disk
 (:mod:`.durable`); WAL mode with ``synchronous=NORMAL`` survives ``kill -9``; a power cut may lose the last
 commits (never a file they record), which only costs a rebuild of those files.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
+from collections.abc import Iterator
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
@@ -95,6 +97,7 @@ class Manifest:
             db.execute("PRAGMA synchronous=NORMAL")
             self.db = db
             self._ensure_schema()
+            db.execute("CREATE TABLE IF NOT EXISTS built(path TEXT PRIMARY KEY, reason TEXT NOT NULL)")
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -131,6 +134,43 @@ class Manifest:
     def outputs(self) -> list[OutputRow]:
         names = ", ".join(f.name for f in fields(OutputRow))
         return [OutputRow(*r) for r in self.db.execute(f"SELECT {names} FROM outputs ORDER BY path")]
+
+    def _in(self, sql: str, keys: list[str]) -> Iterator[tuple]:
+        """``sql`` (with ``{marks}``) over ``keys``, 500 at a time."""
+        for start in range(0, len(keys), 500):
+            part = keys[start:start + 500]
+            yield from self.db.execute(sql.format(marks=", ".join("?" for _ in part)), part)
+
+    def rows_of(self, sources: list[str]) -> list[OutputRow]:
+        """The output rows of ``sources`` (a window of projects: the build never reads every row at once)."""
+        names = ", ".join(f.name for f in fields(OutputRow))
+        return [OutputRow(*r) for r in self._in(f"SELECT {names} FROM outputs WHERE source IN ({{marks}})"
+                                                " ORDER BY path", sources)]
+
+    def aggregate_rows(self) -> list[OutputRow]:
+        names = ", ".join(f.name for f in fields(OutputRow))
+        return [OutputRow(*r) for r in self.db.execute(
+            f"SELECT {names} FROM outputs WHERE kind='aggregate' ORDER BY path")]
+
+    def recorded_projects(self) -> set[str]:
+        """The source keys of every project with an output row."""
+        return {r[0] for r in self.db.execute("SELECT DISTINCT source FROM outputs WHERE kind='project'")}
+
+    def skips_of(self, sources: list[str]) -> dict[tuple[str, str], SkipRow]:
+        rows = self._in("SELECT source, form, reason, data_hash, profile_hash, version FROM skips"
+                        " WHERE source IN ({marks})", sources)
+        return {(r[0], r[1]): SkipRow(*r[2:]) for r in rows}
+
+    def summaries_of(self, sources: list[str]) -> dict[str, tuple[str, str, str]]:
+        """The (data hash, profile hash, version) each of ``sources``' cached summary row was made from."""
+        rows = self._in("SELECT source, data_hash, profile_hash, version FROM summaries WHERE source IN ({marks})",
+                        sources)
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def built(self, order: list[str]) -> Iterator[tuple[str, str]]:
+        """(path, reason) of each file the last build rebuilt: by reason in ``order``, then path."""
+        for reason in order:
+            yield from self.db.execute("SELECT path, reason FROM built WHERE reason=? ORDER BY path", (reason,))
 
     def source_outputs(self, source: str) -> list[OutputRow]:
         names = ", ".join(f.name for f in fields(OutputRow))
@@ -171,6 +211,12 @@ class Manifest:
     def put_output(self, row: OutputRow) -> None:
         marks = ", ".join("?" for _ in fields(OutputRow))
         self.db.execute(f"INSERT OR REPLACE INTO outputs VALUES ({marks})", astuple(row))
+
+    def clear_built(self) -> None:
+        self.db.execute("DELETE FROM built")
+
+    def put_built(self, path: str, reason: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO built VALUES (?, ?)", (path, reason))
 
     def delete_output(self, path: str) -> None:
         self.db.execute("DELETE FROM outputs WHERE path=?", (path,))

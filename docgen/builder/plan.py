@@ -7,12 +7,18 @@ as skipped for the data it was skipped for. An aggregate's data hash is the hash
 (source, data hash) pairs, so adding, removing or editing a member makes it stale. An aggregate is rendered
 after its members, from their summary rows: a member whose row is neither cached (for its data, profile and
 version) nor made by its own job this time gets a row-only job.
+
+The plan is made a window of projects at a time (:meth:`Planner.window`), reading only those projects' manifest
+rows, so the build's memory does not grow with the number of projects: what is held for the whole build is a
+name and an output folder per project.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -28,11 +34,12 @@ REASONS = (FORCED, VERSION, PROFILE, DATA, TEMPLATE, RENAMED, MISSING, EDITED, N
 AGGREGATES = "汇总"  # the folder of the aggregate forms, and the prefix of their keys
 CHANGES = "changes.md"  # the changes report, at the top of OUT
 RESERVED = (AGGREGATES, CHANGES, FOLDER, WHOLE)  # names the build writes itself: never a 主管部门's folder
+WINDOW = 128  # projects planned (and their manifest rows read) at a time
 
 
 @dataclass
 class Inputs:
-    """Everything a plan is made from."""
+    """Everything a plan is made from. The manifest's rows are read a window of sources at a time."""
 
     out: Path
     sources: list[Source]
@@ -44,28 +51,26 @@ class Inputs:
     templates: dict[tuple[str, str], str]
     version: str
     force: bool
-    rows: list[OutputRow]
-    skips: dict[tuple[str, str], SkipRow]
+    rows_of: Callable[[list[str]], list[OutputRow]]  # the output rows of these sources
+    skips_of: Callable[[list[str]], dict[tuple[str, str], SkipRow]]  # their remembered skips
     known: set[str]  # source keys the manifest knows of (names, skips, values)
-    summaries: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # cached summary rows' hashes
+    recorded: set[str]  # source keys of the projects the manifest has output rows for
+    guessed: set[str] = field(default_factory=set)  # keys whose names are a guess (their jobs check them)
 
 
 @dataclass
-class Plan:
-    jobs: list[ProjectJob] = field(default_factory=list)  # row-only jobs (no renders) come last
-    aggregates: list[AggregateRender] = field(default_factory=list)  # rendered after every job
-    reasons: dict[str, str] = field(default_factory=dict)  # planned path → why it is rebuilt
-    hashes: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # planned path → data, template, profile
-    owner: dict[str, str] = field(default_factory=dict)  # every path this build produces or keeps → source key
+class Window:
+    """The plan for some sources: what to render, what is fresh, what to delete, move or re-stat first."""
+
+    jobs: list[ProjectJob] = field(default_factory=list)
+    size: int = 0  # the sources planned
     fresh: int = 0
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (display, form, reason), from the manifest
     obsolete: list[OutputRow] = field(default_factory=list)  # outputs to delete before the jobs run
-    forgotten: list[str] = field(default_factory=list)  # deleted projects
     refresh: list[OutputRow] = field(default_factory=list)  # same content, new mtime: record the new stat
-    labels: dict[str, str] = field(default_factory=dict)  # source key → the name shown in reports
-    failures: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # told to the user, not failures (e.g. a renamed folder)
     moves: list[tuple[OutputRow, str]] = field(default_factory=list)  # intact outputs under an old name → new name
+    aggregates: list[AggregateRender] = field(default_factory=list)  # rendered after every project job
+    failures: list[str] = field(default_factory=list)
 
 
 def project_stem(folder: str, stem: str) -> str:
@@ -113,7 +118,7 @@ def assign_stems(entries: list[tuple[str, str, str]],
 def output_state(out: Path, row: OutputRow) -> tuple[str | None, bool]:
     """(reason, stat changed): size and mtime first, as doit does; the hash only when they differ."""
     try:
-        stat = (out / row.path).stat()
+        stat = os.stat(os.path.join(out, row.path))  # not pathlib: a no-op build stats every output
     except OSError:
         return MISSING, False
     if stat.st_size == row.out_size and stat.st_mtime_ns == row.out_mtime:
@@ -124,91 +129,9 @@ def output_state(out: Path, row: OutputRow) -> tuple[str | None, bool]:
     return None, True
 
 
-def _reason(inp: Inputs, plan: Plan, row: OutputRow | None, path: str, hashes: tuple[str, str, str]) -> str | None:
-    """Why the output at ``path`` must be rebuilt (None: it is up to date). ``hashes``: data, template, profile."""
-    if row is None:
-        return NEW
-    data, template, profile = hashes
-    for differs, reason in ((inp.force, FORCED), (row.version != inp.version, VERSION),
-                            (row.profile_hash != profile, PROFILE), (row.data_hash != data, DATA),
-                            (row.template_hash != template, TEMPLATE), (row.path != path, RENAMED)):
-        if differs:
-            return reason
-    state, touched = output_state(inp.out, row)
-    if touched:
-        plan.refresh.append(row)
-    return state
-
-
-def _formats(inp: Inputs, plan: Plan, by_key: dict[tuple[str, str, str], list[OutputRow]], key: str, form: Form,
-             stem: str, hashes: tuple[str, str]) -> list[str]:
-    """The formats of ``form`` to render for ``key``; records fresh ones and duplicates to delete."""
-    todo = []
-    for fmt in form_formats(form, inp.formats):  # a report has no XLSX
-        path = f"{stem}{form.short_title}.{fmt}"
-        plan.owner[path] = key
-        found = by_key.get((key, form.id, fmt), [])
-        row = next((r for r in found if r.path == path), found[0] if found else None)
-        plan.obsolete += [r for r in found if r is not row]
-        inputs = (hashes[0], inp.templates[(form.id, fmt)], hashes[1])
-        reason = _reason(inp, plan, row, path, inputs)
-        if reason == RENAMED and row is not None and _movable(inp.out, row, path):
-            plan.moves.append((row, path))  # same inputs, new name: the file is moved, not rebuilt
-            plan.fresh += 1
-        elif reason is None:
-            plan.fresh += 1
-        else:
-            plan.reasons[path] = reason
-            plan.hashes[path] = inputs
-            todo.append(fmt)
-    return todo
-
-
 def _movable(out: Path, row: OutputRow, path: str) -> bool:
     """An intact output whose name changed (a new layout, a renamed project) can be moved to ``path``."""
     return output_state(out, row)[0] is None and not (out / path).exists()
-
-
-def _render(inp: Inputs, form: Form, fmts: list[str], stem: str, title: str, hashes: tuple[str, str]) -> Render:
-    props = {fmt: provenance(hashes[0], inp.templates[(form.id, fmt)], hashes[1]) for fmt in fmts}
-    return Render(form.id, fmts, stem, f"{title}-{form.short_title}", props)
-
-
-def make_plan(inp: Inputs) -> Plan:
-    plan = Plan()
-    by_key: dict[tuple[str, str, str], list[OutputRow]] = defaultdict(list)
-    by_source: dict[str, list[OutputRow]] = defaultdict(list)
-    for row in inp.rows:
-        by_key[(row.source, row.form, row.fmt)].append(row)
-        by_source[row.source].append(row)
-    folders = department_folders({dept for _, dept in inp.names.values()})
-    plan.notes += renamed_departments(folders)
-    stems = assign_stems([(k, name, dept) for k, (name, dept) in inp.names.items()], folders)
-    for src in inp.sources:
-        plan.labels[src.key] = inp.names.get(src.key, (src.display, ""))[0]
-        if src.key in inp.failed or src.profile is None:  # its previous outputs are kept as they are
-            plan.owner.update((r.path, src.key) for r in by_source[src.key])
-            continue
-        folder, stem = stems[src.key]
-        hashes = (src.data_hash, src.profile_hash)
-        renders = []
-        for form in inp.project_forms:
-            skip = inp.skips.get((src.key, form.id))
-            if skip is not None and not inp.force and (skip.data_hash, skip.profile_hash, skip.version) == (
-                    src.data_hash, src.profile_hash, inp.version):
-                plan.skipped.append((src.display, form.id, skip.reason))
-                plan.obsolete += [r for fmt in inp.formats for r in by_key.get((src.key, form.id, fmt), [])]
-                continue
-            fmts = _formats(inp, plan, by_key, src.key, form, project_stem(folder, stem), hashes)
-            if fmts:
-                renders.append(_render(inp, form, fmts, project_stem(folder, stem), inp.names[src.key][0], hashes))
-        if renders:
-            plan.jobs.append(ProjectJob(src.key, src.path, src.display, src.data_hash, src.profile, renders))
-    present = {s.key for s in inp.sources}
-    plan.forgotten = sorted(({r.source for r in inp.rows if r.kind == "project"} | inp.known) - present)
-    plan.obsolete += [r for r in inp.rows if r.kind == "project" and r.source not in present]
-    _plan_aggregates(inp, plan, by_key, folders)
-    return plan
 
 
 def _membership(sources: list[Source]) -> tuple[str, str]:
@@ -222,37 +145,155 @@ def aggregate_key(scope: str) -> str:
     return f"{AGGREGATES}:{WHOLE}" if not scope else f"{AGGREGATES}:主管部门:{scope}"
 
 
-def _plan_aggregates(inp: Inputs, plan: Plan, by_key: dict[tuple[str, str, str], list[OutputRow]],
-                     folders: dict[str, str]) -> None:
-    usable = {s.key for s in inp.sources if s.key not in inp.failed and s.profile is not None}
-    forms = {f.id for f in inp.aggregate_forms}
-    if inp.sources and not usable:  # nothing can be read this time: keep the previous aggregates
-        plan.owner.update((r.path, r.source) for r in inp.rows if r.kind == "aggregate")
-        if forms:
-            plan.failures.append(f"{AGGREGATES}: 没有可用的项目数据，汇总表保持上次的内容")
-        return
-    renders: list[AggregateRender] = []
-    departments = sorted({inp.names[s.key][1] for s in inp.sources if s.key in inp.names})
-    for form in inp.aggregate_forms if usable else []:
-        scopes = [""] + (departments if form.id == "summary" and len(departments) > 1 else [])
-        for scope in scopes:
-            members = [s for s in inp.sources if not scope or inp.names.get(s.key, ("", ""))[1] == scope]
-            key = aggregate_key(scope)
-            plan.labels[key] = scope or WHOLE
-            name = folders[scope] if scope else WHOLE
-            stem = f"{AGGREGATES}/{name}-"
-            hashes = _membership(members)
-            fmts = _formats(inp, plan, by_key, key, form, stem, hashes)
-            if fmts:
-                keys = [s.key for s in members if s.key in usable]
-                renders.append(AggregateRender(key, form.id, scope, keys,
-                                               _render(inp, form, fmts, stem, name, hashes)))
-    plan.obsolete += [r for r in inp.rows if r.kind == "aggregate" and r.form in forms and r.fmt in inp.formats
-                      and r.path not in plan.owner]
-    plan.aggregates = renders
-    needed = {k for item in renders for k in item.members}
-    planned = {job.key for job in plan.jobs}
-    for s in inp.sources:
-        if s.key in needed and s.key not in planned and s.profile is not None and (
-                inp.summaries.get(s.key) != (s.data_hash, s.profile_hash, inp.version) or inp.force):
-            plan.jobs.append(ProjectJob(s.key, s.path, s.display, s.data_hash, s.profile, []))
+class Planner:
+    """The plan of one build, made a window of sources at a time; holds only each project's output folder."""
+
+    def __init__(self, inp: Inputs) -> None:
+        self.inp = inp
+        self.folders = department_folders({dept for _, dept in inp.names.values()})
+        self.notes = renamed_departments(self.folders)
+        self.stems = assign_stems([(k, name, dept) for k, (name, dept) in inp.names.items()], self.folders)
+        self.labels = {s.key: inp.names.get(s.key, (s.display, ""))[0] for s in inp.sources}
+        self._by_stem: dict[str, str] = {}  # a project's output folder ("主管部门/项目名称/") → its source key
+        present = {s.key for s in inp.sources}
+        for s in inp.sources:
+            if s.key in self.stems and s.key not in inp.failed and s.profile is not None:
+                self._by_stem[project_stem(*self.stems[s.key])] = s.key
+        self._files = {f"{form.short_title}.{fmt}" for form in inp.project_forms for fmt in inp.formats}
+        self._kept: dict[str, str] = {}  # outputs kept as they are (a failed project's), aggregates' paths → owner
+        cannot = [s.key for s in inp.sources if s.key in inp.failed or s.profile is None]
+        self._kept.update((r.path, r.source) for r in inp.rows_of(cannot))
+        self.planned: set[str] = set()  # sources that got a job
+        self.forgotten = sorted((inp.recorded | inp.known) - present)  # deleted projects
+
+    def owner(self, path: str) -> str | None:
+        """The source that this build makes (or keeps) the output at ``path`` for, if any."""
+        kept = self._kept.get(path)
+        if kept is not None:
+            return kept
+        folder, _, name = path.rpartition("/")
+        return self._by_stem.get(f"{folder}/") if name in self._files else None
+
+    def windows(self) -> Iterable[Window]:
+        """The projects' plan, :data:`WINDOW` sources at a time; the deleted projects' outputs first."""
+        for start in range(0, len(self.forgotten), WINDOW):
+            yield Window(obsolete=[r for r in self.inp.rows_of(self.forgotten[start:start + WINDOW])
+                                   if r.kind == "project"])
+        for start in range(0, len(self.inp.sources), WINDOW):
+            yield self.window(self.inp.sources[start:start + WINDOW])
+
+    def window(self, sources: list[Source]) -> Window:
+        inp, plan = self.inp, Window(size=len(sources))
+        keys = [s.key for s in sources]
+        by_key: dict[tuple[str, str, str], list[OutputRow]] = defaultdict(list)
+        for row in inp.rows_of(keys):
+            by_key[(row.source, row.form, row.fmt)].append(row)
+        skips = inp.skips_of(keys)
+        for src in sources:
+            if src.key in inp.failed or src.profile is None:  # its previous outputs are kept (see _kept)
+                continue
+            folder, stem = self.stems[src.key]
+            hashes = (src.data_hash, src.profile_hash)
+            renders = []
+            for form in inp.project_forms:
+                skip = skips.get((src.key, form.id))
+                if skip is not None and not inp.force and (skip.data_hash, skip.profile_hash, skip.version) == (
+                        src.data_hash, src.profile_hash, inp.version):
+                    plan.skipped.append((src.display, form.id, skip.reason))
+                    plan.obsolete += [r for fmt in inp.formats for r in by_key.get((src.key, form.id, fmt), [])]
+                    continue
+                render = self._formats(plan, by_key, src.key, form, project_stem(folder, stem), hashes,
+                                       inp.names[src.key][0])
+                if render is not None:
+                    renders.append(render)
+            if renders:
+                self.planned.add(src.key)
+                plan.jobs.append(ProjectJob(src.key, src.path, src.display, src.data_hash, src.profile, renders,
+                                            inp.names[src.key] if src.key in inp.guessed else None))
+        return plan
+
+    def _formats(self, plan: Window, by_key: dict[tuple[str, str, str], list[OutputRow]], key: str, form: Form,
+                 stem: str, hashes: tuple[str, str], title: str) -> Render | None:
+        """What of ``form`` to render for ``key`` (None: nothing); counts fresh outputs, notes duplicates."""
+        inp = self.inp
+        render = Render(form.id, [], stem, f"{title}-{form.short_title}", {}, {})
+        for fmt in form_formats(form, inp.formats):  # a report has no XLSX
+            path = f"{stem}{form.short_title}.{fmt}"
+            found = by_key.get((key, form.id, fmt), [])
+            row = next((r for r in found if r.path == path), found[0] if found else None)
+            plan.obsolete += [r for r in found if r is not row]
+            inputs = (hashes[0], inp.templates[(form.id, fmt)], hashes[1])
+            reason = self._reason(plan, row, path, inputs)
+            if reason == RENAMED and row is not None and _movable(inp.out, row, path):
+                plan.moves.append((row, path))  # same inputs, new name: the file is moved, not rebuilt
+                plan.fresh += 1
+            elif reason is None:
+                plan.fresh += 1
+            else:
+                render.formats.append(fmt)
+                render.properties[fmt] = provenance(*inputs)
+                render.reasons[fmt] = reason
+        return render if render.formats else None
+
+    def _reason(self, plan: Window, row: OutputRow | None, path: str, hashes: tuple[str, str, str]) -> str | None:
+        """Why the output at ``path`` must be rebuilt (None: it is up to date). ``hashes``: data, template, profile."""
+        inp = self.inp
+        if row is None:
+            return NEW
+        data, template, profile = hashes
+        for differs, reason in ((inp.force, FORCED), (row.version != inp.version, VERSION),
+                                (row.profile_hash != profile, PROFILE), (row.data_hash != data, DATA),
+                                (row.template_hash != template, TEMPLATE), (row.path != path, RENAMED)):
+            if differs:
+                return reason
+        state, touched = output_state(inp.out, row)
+        if touched:
+            plan.refresh.append(row)
+        return state
+
+    def aggregates(self, rows: list[OutputRow]) -> Window:
+        """The stale aggregates (``rows``: the manifest's aggregate outputs)."""
+        inp, plan = self.inp, Window()
+        usable = [s for s in inp.sources if s.key not in inp.failed and s.profile is not None]
+        forms = {f.id for f in inp.aggregate_forms}
+        if inp.sources and not usable:  # nothing can be read this time: keep the previous aggregates
+            self._kept.update((r.path, r.source) for r in rows)
+            if forms:
+                plan.failures.append(f"{AGGREGATES}: 没有可用的项目数据，汇总表保持上次的内容")
+            return plan
+        by_key: dict[tuple[str, str, str], list[OutputRow]] = defaultdict(list)
+        for row in rows:
+            by_key[(row.source, row.form, row.fmt)].append(row)
+        usable_keys = {s.key for s in usable}
+        departments = sorted({inp.names[s.key][1] for s in inp.sources if s.key in inp.names})
+        owned = set()
+        for form in inp.aggregate_forms if usable else []:
+            scopes = [""] + (departments if form.id == "summary" and len(departments) > 1 else [])
+            for scope in scopes:
+                members = [s for s in inp.sources if not scope or inp.names.get(s.key, ("", ""))[1] == scope]
+                key = aggregate_key(scope)
+                self.labels[key] = scope or WHOLE
+                name = self.folders[scope] if scope else WHOLE
+                stem = f"{AGGREGATES}/{name}-"
+                for fmt in form_formats(form, inp.formats):
+                    self._kept[f"{stem}{form.short_title}.{fmt}"] = key
+                    owned.add(f"{stem}{form.short_title}.{fmt}")
+                render = self._formats(plan, by_key, key, form, stem, _membership(members), name)
+                if render is not None:
+                    keys = [s.key for s in members if s.key in usable_keys]
+                    plan.aggregates.append(AggregateRender(key, form.id, scope, keys, render))
+        plan.obsolete += [r for r in rows if r.form in forms and r.fmt in inp.formats and r.path not in owned]
+        return plan
+
+    def row_jobs(self, valid: Callable[[list[str]], set[str]], aggregates: list[AggregateRender]) -> list[ProjectJob]:
+        """Row-only jobs for the members of ``aggregates`` that have no job and no valid cached summary row
+        (``valid``: which of these keys have one)."""
+        needed = {k for item in aggregates for k in item.members}
+        wanted = [s for s in self.inp.sources if s.key in needed and s.key not in self.planned
+                  and s.profile is not None]
+        good = set() if self.inp.force else valid([s.key for s in wanted])
+        jobs = [ProjectJob(s.key, s.path, s.display, s.data_hash, s.profile, [],
+                           self.inp.names.get(s.key) if s.key in self.inp.guessed else None)
+                for s in wanted if s.key not in good]
+        self.planned.update(job.key for job in jobs)
+        return jobs

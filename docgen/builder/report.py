@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from rich.console import Console
@@ -10,9 +11,9 @@ from rich.table import Table
 
 from ..errors import shown
 from ..forms import FORMS, find_form
-from ..render.package import write_atomic
+from .durable import write_lines_atomic
 from .plan import CHANGES, REASONS
-from .result import BuildResult
+from .result import BuildResult, Built
 
 SHOWN = 30  # value changes printed; the rest are in changes.md
 
@@ -41,8 +42,8 @@ def change_lines(result: BuildResult) -> list[str]:
     return lines
 
 
-def _by_reason(built: dict[str, str]) -> str:
-    counts = Counter(built.values())
+def _by_reason(built: Mapping[str, str]) -> str:
+    counts = built.counts if isinstance(built, Built) else Counter(built.values())
     return "，".join(f"{r} {counts[r]}" for r in REASONS if counts[r])
 
 
@@ -98,6 +99,11 @@ def print_report(console: Console, result: BuildResult, out: Path) -> None:
 
 def changes_markdown(result: BuildResult) -> str:
     """The reviewer's record of this build (deterministic: no times, sorted)."""
+    return "".join(changes_lines(result))
+
+
+def changes_lines(result: BuildResult) -> Iterator[str]:
+    """changes.md a line at a time (a province's list of rebuilt files is never held whole)."""
     out = ["# docgen build 变化报告", "", "## 概况", ""]
     out.append(f"- 已生成 {len(result.built)} 份文件" + (f"（{_by_reason(result.built)}）" if result.built else ""))
     out.append(f"- 已是最新 {result.fresh} 份")
@@ -115,12 +121,23 @@ def changes_markdown(result: BuildResult) -> str:
         out += ["", "## 提示", ""] + [f"- {m}" for m in result.notes]
     if result.deleted:
         out += ["", "## 已删除的文件", ""] + [f"- {p}" for p in sorted(result.deleted)]
-    out += ["", "## 重新生成的文件", ""]
-    for reason in REASONS:
-        paths = sorted(p for p, r in result.built.items() if r == reason)
-        if paths:
-            out += [f"### {reason}（{len(paths)}）", ""] + [f"- {p}" for p in paths] + [""]
-    return "\n".join(out).rstrip() + "\n"
+    out += ["", "## 重新生成的文件"]
+    yield from (f"{line}\n" for line in out)
+    if isinstance(result.built, Built):  # already in report order
+        pairs: Iterable[tuple[str, str]] = result.built.items()
+    else:
+        pairs = sorted(((p, r) for p, r in result.built.items()), key=lambda pr: (REASONS.index(pr[1]), pr[0]))
+    current = None
+    for path, reason in pairs:
+        if reason != current:
+            yield "\n"
+            yield f"### {reason}（{_count(result.built, reason)}）\n\n"
+            current = reason
+        yield f"- {path}\n"
+
+
+def _count(built: Mapping[str, str], reason: str) -> int:
+    return built.counts[reason] if isinstance(built, Built) else sum(r == reason for r in built.values())
 
 
 def write_changes(result: BuildResult, out: Path) -> Path | None:
@@ -128,5 +145,5 @@ def write_changes(result: BuildResult, out: Path) -> Path | None:
     if not (result.built or result.deleted):
         return None
     path = out / CHANGES
-    write_atomic(path, changes_markdown(result).encode("utf-8"))
+    write_lines_atomic(path, changes_lines(result))
     return path

@@ -82,6 +82,19 @@ def _row(layout: Layout, grid: list[Any], r_i: int, values: dict[int, Any]) -> t
     return own, tall
 
 
+_GRIDS: dict[int, tuple[Layout, list[Any]]] = {}
+
+
+def _grid(layout: Layout) -> list[Any]:
+    """:func:`model.occupancy` of a layout, once per layout object (the compiled layouts are kept)."""
+    known = _GRIDS.get(id(layout))
+    if known is None or known[0] is not layout:
+        if len(_GRIDS) > 64:
+            _GRIDS.clear()
+        known = _GRIDS[id(layout)] = (layout, occupancy(layout))
+    return known[1]
+
+
 def heights(layout: Layout, context: Mapping[str, Any]) -> list[float]:
     """The height of each unit of :func:`paginate.units` (same order), in the Word file's pages."""
     out: list[float] = []
@@ -91,7 +104,7 @@ def heights(layout: Layout, context: Mapping[str, Any]) -> list[float]:
     if layout.subtitle:
         out.append(SUBTITLE)
     out += [TOP_LINE for _ in layout.top]
-    grid = occupancy(layout)
+    grid = _grid(layout)
     rows = [_row(layout, grid, r_i, _values(layout, grid, r_i, item, context))
             for r_i, row in enumerate(layout.rows)
             for item in ((context.get(row.name) or []) if isinstance(row, Repeat) else [None])]
@@ -108,15 +121,17 @@ def heights(layout: Layout, context: Mapping[str, Any]) -> list[float]:
 
 
 def plan_breaks(layout: Layout, items: Sequence[Mapping[str, Any]], list_name: str,
-                context: Mapping[str, Any] | None = None) -> tuple[int, ...]:
-    """:func:`paginate.plan_breaks` for the Word file's pages."""
+                context: Mapping[str, Any] | None = None) -> tuple[int, ...] | None:
+    """:func:`paginate.plan_breaks` for the Word file's pages; None when the form is left to the office suite
+    (estimated within :data:`ONE_PAGE` pages: it may well fit on one, and its rows keep with their group)."""
     ctx: dict[str, Any] = dict(context or {})
     ctx[list_name] = list(items)
+    estimate = heights(layout, ctx)
+    if sum(estimate) <= capacity(layout) * ONE_PAGE:
+        return None
     stack = pg.units(layout, ctx)
-    for unit, height in zip(stack, heights(layout, ctx), strict=True):
+    for unit, height in zip(stack, estimate, strict=True):
         unit.heights = (height, height)
-    if sum(u.heights[0] for u in stack) <= capacity(layout) * ONE_PAGE:
-        return ()
     cap = capacity(layout) * FILL
     start, count = heading_block(layout)
     head = sum(u.heights[0] for u in stack if u.kind == "row" and start <= u.row < start + count)

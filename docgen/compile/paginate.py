@@ -404,10 +404,14 @@ def paginate(layout: Layout, context: dict[str, Any]) -> dict[str, Any]:
             if not routes:
                 continue
             if routes not in made:
-                if routes == ("docx",):  # the Word file's pages: their own model
+                if routes == ("docx",):  # the Word file's pages: their own model, None when not planned
                     from .docx_pages import plan_breaks as docx_breaks
 
-                    breaks = docx_breaks(layout, items, name, context)
+                    docx = docx_breaks(layout, items, name, context)
+                    if docx is None:
+                        plans[fmt] = None
+                        continue
+                    breaks = docx
                 else:
                     breaks = plan_breaks(layout, items, name, context, routes)
                 made[routes] = (name, breaks, continue_groups(items, breaks))
