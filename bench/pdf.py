@@ -29,10 +29,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from projects import project
 
+from docgen.compile.paginate import for_format
 from docgen.errors import Diagnostics
 from docgen.forms import Form, find_form
 from docgen.model import Project
-from docgen.output import compiled_docx, compiled_pdf, missing_data
+from docgen.output import compiled_docx, compiled_pdf, missing_data, paged
 from docgen.profile import build_profile
 from docgen.render.pdf import require_pdf
 from docgen.rules.context import compute
@@ -78,6 +79,8 @@ class Run:
 
 def _render_one(form: Form, context: dict[str, Any], run: Run | None = None) -> None:
     wall, cpu = time.perf_counter(), time.process_time()
+    if form.tabular:  # the page plan (compile/paginate), as output.render_bytes makes it
+        context = for_format(paged(form, context), "pdf")
     pdf, pages = compiled_pdf(form).render_counted(context, "t", {"docgen.数据哈希": "bench"})
     if run is not None:
         run.wall.append((time.perf_counter() - wall) * 1000)

@@ -220,7 +220,7 @@ class _Collector:
             path = scope[root]
             if path is None:  # a loop helper or a local variable
                 return None
-        elif root in _ENV.globals:
+        elif root in _ENV.globals or root.startswith("_"):  # not data: the page plan (_page_breaks), its locals
             return None
         else:
             path = self.vocab.join("", root)

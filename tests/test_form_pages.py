@@ -70,6 +70,28 @@ def test_column_headings_on_every_page(reports: list[page_check.PageReport]) -> 
 
 
 @needs_all
+def test_pdf_and_xlsx_routes_follow_the_page_plan(reports: list[page_check.PageReport]) -> None:
+    """WeasyPrint and LibreOffice from the XLSX break pages where the page plan says (docgen/compile/paginate):
+    as many pages as planned, every page that continues a 一级/二级 group names it (（续）), no orphan."""
+    routes = ("weasyprint", "xlsx") if _weasyprint() else ("xlsx",)
+    assert [f for r in reports if r.route in routes for f in r.faults] == []
+    assert sum(r.continued for r in reports if r.route == "xlsx") > 0
+
+
+@needs_all
+@pytest.mark.skipif(not _weasyprint(), reason="WeasyPrint not installed")
+def test_every_sample_pdf_and_xlsx_routes_follow_the_page_plan(tmp_path: Path) -> None:
+    """All top-level samples, each alone: the WeasyPrint and XLSX routes have no fault of any kind."""
+    faults, continued = [], 0
+    for project in sorted((ROOT / "samples").glob("*.yaml")):
+        done = page_check.check_all(project, tmp_path / project.stem, ("weasyprint", "xlsx"))
+        faults += [f"{project.stem}: {f}" for r in done for f in r.faults]
+        continued += sum(r.continued for r in done)
+    assert faults == []
+    assert continued > 0
+
+
+@needs_all
 def test_docx_route_has_no_fault(reports: list[page_check.PageReport]) -> None:
     """LibreOffice from the DOCX: headings on every page, every continued 一级/二级 group named, no orphan."""
     assert [f for r in reports if r.route == "docx" for f in r.faults] == []

@@ -61,11 +61,20 @@ def page_texts(pdf: Path) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
-def check_pages(form_id: str, route: str, pdf: Path, indicators: list[tuple[str, str, str]]) -> PageReport:
-    """``indicators``: (一级, 二级, 三级) in the form's order, empty for a form without an indicator list."""
+def check_pages(form_id: str, route: str, pdf: Path, indicators: list[tuple[str, str, str]],
+                planned: bool = True) -> PageReport:
+    """``indicators``: (一级, 二级, 三级) in the form's order, empty for a form without an indicator list.
+
+    A page continues a group when its first indicator's (一级, 二级) was on an earlier page: it must name both.
+    On a route that follows the page plan (``planned``: docgen/compile/paginate) a page whose first indicator
+    starts a new 二级 within a 一级 begun earlier continues that 一级 and must name it too, and a 一级 is looked
+    for with the 二级 and 三级 names taken out of the page's text (社会效益指标 holds 效益指标); elsewhere (a route
+    not yet planned) anywhere in the page's text."""
     report = PageReport(form_id, route)
     heading = HEADINGS.get(form_id)
     seen: set[tuple[str, str]] = set()
+    seen1: set[str] = set()
+    inner = sorted({x for ind in indicators for x in (ind[1], ind[2])}, key=len, reverse=True)
     for number, text in enumerate(page_texts(pdf), start=1):
         report.pages += 1
         flat = _squash(text)
@@ -80,13 +89,22 @@ def check_pages(form_id: str, route: str, pdf: Path, indicators: list[tuple[str,
             report.faults.append(f"{form_id} {route} p{number}: no-heading: “{heading}” missing")
         if names:
             first = names[0]
+            outer = rows
+            for name in inner if planned else ():
+                outer = outer.replace(name, "")
+            wanted = []
             if (first[0], first[1]) in seen:
+                wanted = [(first[0], outer), (first[1], rows)]
+            elif planned and first[0] in seen1:
+                wanted = [(first[0], outer)]
+            if wanted:
                 report.continued += 1
-                for label in (first[0], first[1]):
-                    if label not in flat:
-                        report.faults.append(f"{form_id} {route} p{number}: group-unnamed: “{label}” "
-                                             f"(continued at {first[2]})")
+            for label, where in wanted:
+                if label not in where:
+                    report.faults.append(f"{form_id} {route} p{number}: group-unnamed: “{label}” "
+                                         f"(continued at {first[2]})")
             seen.update((ind[0], ind[1]) for ind in names)
+            seen1.update(ind[0] for ind in names)
     return report
 
 
@@ -134,14 +152,19 @@ def render_all(project: Path, out: Path, routes: tuple[str, ...] = ROUTES) -> di
     return pdfs
 
 
-def indicator_order(project: Path) -> list[tuple[str, str, str]]:
-    """The project's indicators as (一级, 二级, 三级), in the forms' order."""
+def indicator_order(project: Path, goals: bool = False) -> list[tuple[str, str, str]]:
+    """The project's indicators as (一级, 二级, 三级), in the forms' order; ``goals``: as 表纠偏 names them
+    (一级目标, 二级目标: 产出目标, 数量目标 …)."""
     from docgen.formdata.common import sort_by_indicator
+    from docgen.formdata.correction import goal_names
     from docgen.pipeline import run_file
 
     result = run_file(project, project.name).result
     assert result is not None
-    return [(i.level1, i.level2, i.name) for i in sort_by_indicator(result.project.indicators, lambda i: i)]
+    ordered = sort_by_indicator(result.project.indicators, lambda i: i)
+    if goals:
+        return [(*goal_names(i), i.name) for i in ordered]
+    return [(i.level1, i.level2, i.name) for i in ordered]
 
 
 def planned_pages(project: Path) -> dict[tuple[str, str], int]:
@@ -170,8 +193,10 @@ def check_all(project: Path, out: Path, routes: tuple[str, ...] = ROUTES) -> lis
     reports = []
     for (form_id, route), pdf in sorted(render_all(project, out, routes).items()):
         inds = indicators if form_id in HEADINGS and form_id not in ("summary", "coverage") else []
-        report = check_pages(form_id, route, pdf, inds)
+        if form_id == "correction":
+            inds = indicator_order(project, goals=True)
         pages = planned.get((form_id, route))
+        report = check_pages(form_id, route, pdf, inds, pages is not None)
         if pages is not None and report.pages != pages:  # the renderer broke a page where the plan did not
             report.faults.append(f"{form_id} {route}: unplanned: {report.pages} pages, planned {pages}")
         reports.append(report)

@@ -16,8 +16,9 @@ from pathlib import Path
 from ..render.package import write_atomic
 
 # raise when the compiled output changes for the same DOCX (2: column headings on every page: print titles,
-# <thead>; 3: reports' HTML compiled from the DOCX too; 4: explicit XLSX row heights, page breaks at the plan)
-COMPILER_VERSION = "4"
+# <thead>; 3: reports' HTML compiled from the DOCX too; 4: explicit XLSX row heights, page breaks at the plan;
+# 5: HTML page breaks at the plan)
+COMPILER_VERSION = "5"
 SUFFIX = {"xlsx": ".xltx", "pdf": ".html"}  # .xltx: never taken for an output workbook
 
 _folder: Path | None = None

@@ -51,6 +51,16 @@ def _loop_cell(cell: Cell, var: str) -> str:
             + "{% endif %}")
 
 
+def _pb(i: int) -> str:
+    """The template variable holding the page breaks of the layout's ``i``-th list."""
+    return f"_pb{i}"
+
+
+def _rows_to_break(pb: str, index: str, name: str) -> str:
+    """A placeholder: the rows from item ``index`` down to the next page break of the list (or its end)."""
+    return placeholder(f'({pb}|select("gt", {index})|first|default({name}|length)) - {index}')
+
+
 def _head(layout: Layout, grid: list) -> tuple[int, int]:  # type: ignore[type-arg]
     """The heading rows made a <thead>: (0, 0) when a row span other than a through-running label crosses
     the head's end (a table head cannot cut a merged cell)."""
@@ -71,11 +81,15 @@ def emit_html(layout: Layout) -> str:
     The page, fonts and borders come from templates/html/forms.css (parsed once per process).
     """
     grid = occupancy(layout)
+    lists = [row.name for row in layout.rows if isinstance(row, Repeat)]
     out = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
            f"<title>{static(layout.title)}</title>", "</head>",
            f'<body class="{"landscape" if layout.landscape else "portrait"}">',
            f'<div class="annex">{static(layout.annex)}</div>',
            f'<h1>{static(layout.title)}</h1>']
+    # the page plan (compile/paginate): context["_page_breaks"][list] = the items that start a new page
+    out += [f"{{% set {_pb(i)} = _page_breaks[{name!r}] if _page_breaks is defined and {name!r} in _page_breaks "
+            f"else () %}}" for i, name in enumerate(lists)]
     if layout.subtitle:
         out.append(f'<div class="subtitle">{static(layout.subtitle)}</div>')
     out += [_line(left, right) for left, right in layout.top]
@@ -102,9 +116,13 @@ def emit_html(layout: Layout) -> str:
             if not starts_here(grid, r_i, col):
                 continue
             if repeat is not None and cell.through:
+                pb = _pb(lists.index(repeat.name))
+                left = _rows_to_break(pb, "loop.index0", repeat.name)
                 if count and r_i == start + count:  # the label stops at the head: an empty frame runs on below
-                    span = placeholder(f"{repeat.name}|length")
-                    tds.append(f'{{% if loop.first %}}<td rowspan="{span}"></td>{{% endif %}}')
+                    tds.append(f'{{% if loop.first or loop.index0 in {pb} %}}<td rowspan="{left}"></td>'
+                               "{% endif %}")
+                else:  # the label's rowspan ends at the first page break: a frame again on each new page
+                    tds.append(f'{{% if loop.index0 in {pb} %}}<td rowspan="{left}"></td>{{% endif %}}')
                 continue  # covered by the label's rowspan
             if repeat is not None:
                 tds.append(_loop_cell(cell, repeat.var))
@@ -114,11 +132,15 @@ def emit_html(layout: Layout) -> str:
                 rep = next_repeat(layout, r_i)
                 name = layout.rows[rep].name  # type: ignore[union-attr]
                 in_head = count and start <= r_i < start + count
-                rowspan = str(start + count - r_i) if in_head else placeholder(f"{rep - r_i} + {name}|length")
+                pb = _pb(lists.index(name))
+                rowspan = str(start + count - r_i) if in_head else placeholder(
+                    f"{rep - r_i} + ({pb}|first if {pb} else {name}|length)")
                 rowspan = "" if rowspan == "1" else rowspan
             tds.append(_td(static(cell.text), cell, rowspan))
         if repeat is not None:
-            out += [f"{{% for {repeat.var} in {repeat.name} %}}", '<tr class="item">' + "".join(tds) + "</tr>",
+            pb = _pb(lists.index(repeat.name))
+            out += [f"{{% for {repeat.var} in {repeat.name} %}}",
+                    f'<tr class="item{{% if loop.index0 in {pb} %}} page{{% endif %}}">' + "".join(tds) + "</tr>",
                     "{% endfor %}"]
         else:
             out.append("<tr>" + "".join(tds) + "</tr>")

@@ -388,7 +388,7 @@ def list_to_plan(layout: Layout, context: Mapping[str, Any]) -> str | None:
 
 # the routes each output format's pages must fit; none: not planned (the renderer breaks by itself). Turned on for
 # a format once its renderer breaks at the plan (PDF: "pdf", XLSX: "xlsx"; DOCX: s14b)
-FORMAT_ROUTES: dict[str, tuple[str, ...]] = {"pdf": (), "xlsx": ("xlsx",), "docx": ("docx",)}  # docx: docx_pages
+FORMAT_ROUTES: dict[str, tuple[str, ...]] = {"pdf": ("pdf",), "xlsx": ("xlsx",), "docx": ("docx",)}  # docx: docx_pages
 PLANS = "_page_plans"  # context key: {format: (list name, breaks, items with groups restarted)}
 
 

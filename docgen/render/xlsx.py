@@ -339,7 +339,7 @@ def _fill_sheet(ws: Worksheet, context: dict[str, Any], fast_merge: bool = True)
                 merge(ws, row + offset, first, row + offset, last)
         for start, col, span in spans:
             merge(ws, start, col, start + span - 1, col)
-        page_rows = [row + b for b in (context.get(BREAKS) or {}).get(name, ()) if 0 < b < len(items)]
+        page_rows = [row + b for b in (context.get(BREAKS) or {}).get(name, ()) if 0 <= b < len(items)]
         for page_row in page_rows:  # the page plan (compile/paginate): a manual break before the row
             ws.row_breaks.append(Break(id=page_row - 1))
         for rng in through:  # cut at each page start: each page frames its part of the label

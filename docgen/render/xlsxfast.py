@@ -296,7 +296,7 @@ class CompiledXlsx:
                         need = max(need, self._height_for(sheet, cell, value, wide_cells.get(cell.col)))
                 out_rows.append((index, row.attrs, cells, need))
             if name is not None:
-                page_rows += [first + b for b in (context.get(BREAKS) or {}).get(name, ()) if 0 < b < count]
+                page_rows += [first + b for b in (context.get(BREAKS) or {}).get(name, ()) if 0 <= b < count]
                 for m in single_row_merges.get(row.index, []):
                     new_merges.extend(Merge(first + k, m.min_col, first + k, m.max_col) for k in range(1, count))
             shift += count - 1
