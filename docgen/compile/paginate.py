@@ -31,7 +31,10 @@ from .model import Layout, Repeat, heading_block, occupancy, starts_here
 
 BREAKS = "_page_breaks"  # context key: {list name: tuple of item indices where a new page starts}
 CONTINUED = "（续）"
-FILL = (0.9, 0.97)  # plan pages to this share of their estimated height (WeasyPrint, XLSX): never later than a renderer
+# plan pages to this share of their estimated height (WeasyPrint, XLSX), so that a renderer never breaks earlier:
+# measured over 20 generated projects (附件1, 表2, 表1), WeasyPrint breaks where planned up to 1.0 and earlier at
+# 1.05; the XLSX heights are the renderer's own (Excel's printable height, LibreOffice has ~2 % more)
+FILL = (0.95, 0.97)
 MOVE = 0.4  # a page breaks at a group's start when that moves at most this share of a page to the next one
 PT_PER_CM = 72 / 2.54
 _PLACEHOLDER = re.compile(r"\{\{\s*(.*?)\s*\}\}|\{%.*?%\}", re.DOTALL)
