@@ -10,13 +10,14 @@ Pure functions, no I/O.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..present import Grouped
 from . import paginate as pg
-from .model import Layout, Repeat, heading_block, occupancy, starts_here
+from .model import Layout, Repeat, starts_here
 
 LINE = 13.0  # pt a line of 9 pt text in a cell (LibreOffice, Noto CJK metrics; Word's 宋体 is shorter)
 ROW = 0.6  # pt a row adds to its lines (borders)
@@ -82,17 +83,6 @@ def _row(layout: Layout, grid: list[Any], r_i: int, values: dict[int, Any]) -> t
     return own, tall
 
 
-_GRIDS: dict[int, tuple[Layout, list[Any]]] = {}
-
-
-def _grid(layout: Layout) -> list[Any]:
-    """:func:`model.occupancy` of a layout, once per layout object (the compiled layouts are kept)."""
-    known = _GRIDS.get(id(layout))
-    if known is None or known[0] is not layout:
-        if len(_GRIDS) > 64:
-            _GRIDS.clear()
-        known = _GRIDS[id(layout)] = (layout, occupancy(layout))
-    return known[1]
 
 
 def heights(layout: Layout, context: Mapping[str, Any]) -> list[float]:
@@ -104,7 +94,7 @@ def heights(layout: Layout, context: Mapping[str, Any]) -> list[float]:
     if layout.subtitle:
         out.append(SUBTITLE)
     out += [TOP_LINE for _ in layout.top]
-    grid = _grid(layout)
+    grid = pg.layout_grid(layout)
     rows = [_row(layout, grid, r_i, _values(layout, grid, r_i, item, context))
             for r_i, row in enumerate(layout.rows)
             for item in ((context.get(row.name) or []) if isinstance(row, Repeat) else [None])]
@@ -121,7 +111,8 @@ def heights(layout: Layout, context: Mapping[str, Any]) -> list[float]:
 
 
 def plan_breaks(layout: Layout, items: Sequence[Mapping[str, Any]], list_name: str,
-                context: Mapping[str, Any] | None = None) -> tuple[int, ...] | None:
+                context: Mapping[str, Any] | None = None,
+                units_of: Callable[[], list[pg.Unit]] | None = None) -> tuple[int, ...] | None:
     """:func:`paginate.plan_breaks` for the Word file's pages; None when the form is left to the office suite
     (estimated within :data:`ONE_PAGE` pages: it may well fit on one, and its rows keep with their group)."""
     ctx: dict[str, Any] = dict(context or {})
@@ -129,10 +120,10 @@ def plan_breaks(layout: Layout, items: Sequence[Mapping[str, Any]], list_name: s
     estimate = heights(layout, ctx)
     if sum(estimate) <= capacity(layout) * ONE_PAGE:
         return None
-    stack = pg.units(layout, ctx)
-    for unit, height in zip(stack, estimate, strict=True):
-        unit.heights = (height, height)
+    measured = units_of() if units_of is not None else pg.units(layout, ctx)  # the other routes' units: copied
+    stack = [dataclasses.replace(unit, heights=(height, height)) for unit, height in zip(measured, estimate,
+                                                                                           strict=True)]
     cap = capacity(layout) * FILL
-    start, count = heading_block(layout)
+    start, count = pg.layout_heading(layout)
     head = sum(u.heights[0] for u in stack if u.kind == "row" and start <= u.row < start + count)
     return tuple(stack[at].index for at in pg._plan(stack, (cap, cap), (head, head), list_name))

@@ -47,10 +47,26 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
+class _PerChar(dict[str, float]):
+    """A character's value, looked up once per process (the plan measures every text of every form)."""
+
+    def __init__(self, wide: float, narrow: float) -> None:
+        super().__init__()
+        self.wide, self.narrow = wide, narrow
+
+    def __missing__(self, ch: str) -> float:
+        value = self[ch] = self.wide if _wide(ch) else self.narrow
+        return value
+
+
+_EMS = _PerChar(1.0, 0.6)
+_WIDE = _PerChar(1.0, 0.0)
+
+
 def text_ems(text: str) -> float:
     """The width of a line of text in ems: CJK full width 1, other characters 0.6 (a little more than a
     proportional digit, so that an estimate errs towards more lines)."""
-    return sum(1.0 if _wide(ch) else 0.6 for ch in text)
+    return sum(map(_EMS.__getitem__, text))
 
 
 def lines_in(text: str, ems_per_line: float) -> int:
@@ -109,7 +125,7 @@ def _xlsx_cell_pt(text: str, width_units: float, size: float = 9.0) -> float:
     units = max(width_units - 1, 1)
     lines = 0
     for para in text.split("\n"):
-        used = (len(para) + 0.8 * sum(1 for ch in para if _wide(ch))) * size / 11
+        used = (len(para) + 0.8 * int(sum(map(_WIDE.__getitem__, para)))) * size / 11
         lines += max(1, math.ceil(used / units))
     return lines * size * 1.4 + 4
 
@@ -137,6 +153,30 @@ def xlsx_zoom(layout: Layout) -> float:
     return min(1.0, math.floor(printable / width_pt * 100) / 100)
 
 
+# --- a layout's grid, once per layout object (the compiled layouts are kept for the process) ----------------
+
+_GRIDS: dict[int, tuple[Layout, list[Any], tuple[int, int]]] = {}
+
+
+def _known(layout: Layout) -> tuple[Layout, list[Any], tuple[int, int]]:
+    known = _GRIDS.get(id(layout))
+    if known is None or known[0] is not layout:
+        if len(_GRIDS) > 64:
+            _GRIDS.clear()
+        known = _GRIDS[id(layout)] = (layout, occupancy(layout), heading_block(layout))
+    return known
+
+
+def layout_grid(layout: Layout) -> list[Any]:
+    """:func:`model.occupancy` of ``layout``, computed once per layout object."""
+    return _known(layout)[1]
+
+
+def layout_heading(layout: Layout) -> tuple[int, int]:
+    """:func:`model.heading_block` of ``layout``, computed once per layout object."""
+    return _known(layout)[2]
+
+
 # --- units: what is stacked down the pages -------------------------------------------------------------------
 
 @dataclass
@@ -155,23 +195,41 @@ def _row_heights(layout: Layout, grid: list[Any], r_i: int, values: dict[int, An
     """Estimated (WeasyPrint, XLSX) height of table row ``r_i`` with its cells' values by origin column."""
     html = 9 * 1.3 + 2.5
     xlsx = layout.row_heights.get(r_i, XLSX_REPEAT_ROW if isinstance(layout.rows[r_i], Repeat) else XLSX_FIXED_ROW)
-    for col, slot in enumerate(grid[r_i]):
-        if slot is None or not starts_here(grid, r_i, col):
-            continue
-        cell = slot[0]
-        if cell.rows > 1 or cell.through or spans.get(col, 1) != 1:
-            continue  # over several rows (or covered by a group's merge): they share its height
+    for col, width, units in _one_row_cells(layout, grid, r_i):
+        if spans.get(col, 1) != 1:
+            continue  # covered by a group's merge: the group's rows share its height
         value = values.get(col)
         text = "" if value is None else str(value)
         if not text:
             continue
-        width = sum(layout.widths[col:col + cell.span])
         html = max(html, _html_cell_pt(text, width, layout.font_size))
         if isinstance(value, Num) and value.value is not None:
             continue  # an XLSX number does not wrap
-        xlsx = max(xlsx, _xlsx_cell_pt(text, sum(_xlsx_width(w) for w in layout.widths[col:col + cell.span]),
-                                       layout.font_size))
+        xlsx = max(xlsx, _xlsx_cell_pt(text, units, layout.font_size))
     return html, xlsx
+
+
+_ROW_CELLS: dict[tuple[int, int], tuple[Layout, list[tuple[int, float, float]]]] = {}
+
+
+def _one_row_cells(layout: Layout, grid: list[Any], r_i: int) -> list[tuple[int, float, float]]:
+    """(origin column, width in cm, XLSX width units) of the cells drawn in row ``r_i`` within that row alone
+    (not over several rows, not a through-running label); once per layout object and row."""
+    known = _ROW_CELLS.get((id(layout), r_i))
+    if known is None or known[0] is not layout:
+        if len(_ROW_CELLS) > 4096:
+            _ROW_CELLS.clear()
+        cells = []
+        for col, slot in enumerate(grid[r_i]):
+            if slot is None or not starts_here(grid, r_i, col):
+                continue
+            cell = slot[0]
+            if cell.rows > 1 or cell.through:
+                continue  # over several rows: they share its height
+            cells.append((col, sum(layout.widths[col:col + cell.span]),
+                          sum(_xlsx_width(w) for w in layout.widths[col:col + cell.span])))
+        known = _ROW_CELLS[id(layout), r_i] = (layout, cells)
+    return known[1]
 
 
 def units(layout: Layout, context: Mapping[str, Any]) -> list[Unit]:
@@ -184,8 +242,8 @@ def units(layout: Layout, context: Mapping[str, Any]) -> list[Unit]:
     if layout.subtitle:
         out.append(Unit("top", (12 * 1.3 + 6, XLSX_SUBTITLE)))
     out += [Unit("top", (10.5 * 1.3 + 3, XLSX_LINE)) for _ in layout.top]
-    grid = occupancy(layout)
-    start, count = heading_block(layout)
+    grid = layout_grid(layout)
+    start, count = layout_heading(layout)
     for r_i, row in enumerate(layout.rows):
         headed = bool(count) and r_i >= start + count
         if isinstance(row, Repeat):
@@ -237,7 +295,7 @@ def capacities(layout: Layout) -> tuple[float, float]:
 
 def head_heights(layout: Layout, stack: Sequence[Unit]) -> tuple[float, float]:
     """The column headings repeated at the top of each following page (thead, print titles)."""
-    start, count = heading_block(layout)
+    start, count = layout_heading(layout)
     chosen = [u for u in stack if u.kind == "row" and start <= u.row < start + count]
     return sum(u.heights[0] for u in chosen), sum(u.heights[1] for u in chosen)
 
@@ -346,7 +404,11 @@ def plan_breaks(layout: Layout, items: Sequence[Mapping[str, Any]], list_name: s
     are estimated from the layout's own text."""
     ctx: dict[str, Any] = dict(context or {})
     ctx[list_name] = list(items)
-    stack = units(layout, ctx)
+    return breaks_of(layout, units(layout, ctx), list_name, routes)
+
+
+def breaks_of(layout: Layout, stack: list[Unit], list_name: str, routes: Sequence[str] = ROUTES) -> tuple[int, ...]:
+    """:func:`plan_breaks` from the form's :func:`units` (measured once for every route)."""
     full = capacities(layout)
     caps = tuple(full[r] * FILL[r] if name in routes else math.inf for r, name in enumerate(ROUTES))
     head = head_heights(layout, stack)
@@ -402,7 +464,15 @@ def paginate(layout: Layout, context: dict[str, Any]) -> dict[str, Any]:
     plans: dict[str, tuple[str, tuple[int, ...], list[dict[str, Any]]] | None] = {}
     if name is not None:
         items = list(context[name])
+        stack: list[Unit] | None = None  # measured once, for every format's plan
         made: dict[tuple[str, ...], tuple[str, tuple[int, ...], list[dict[str, Any]]]] = {}
+
+        def stack_once() -> list[Unit]:
+            nonlocal stack
+            if stack is None:
+                stack = units(layout, {**context, name: items})
+            return stack
+
         for fmt, routes in FORMAT_ROUTES.items():
             if not routes:
                 continue
@@ -410,13 +480,13 @@ def paginate(layout: Layout, context: dict[str, Any]) -> dict[str, Any]:
                 if routes == ("docx",):  # the Word file's pages: their own model, None when not planned
                     from .docx_pages import plan_breaks as docx_breaks
 
-                    docx = docx_breaks(layout, items, name, context)
+                    docx = docx_breaks(layout, items, name, context, units_of=lambda: stack_once())
                     if docx is None:
                         plans[fmt] = None
                         continue
                     breaks = docx
                 else:
-                    breaks = plan_breaks(layout, items, name, context, routes)
+                    breaks = breaks_of(layout, stack_once(), name, routes)
                 made[routes] = (name, breaks, continue_groups(items, breaks))
             plans[fmt] = made[routes]
     return {**context, PLANS: plans}
