@@ -131,3 +131,8 @@ class UsageError(DocgenError):
     """The command line asks for something impossible (unknown form, bad date option)."""
 
     exit_code = 2
+
+
+class TemplateKeyError(KeyError):
+    """An XLSX template's placeholder names something the context does not have (render/xlsx raises it; its
+    message is made by render/faults)."""

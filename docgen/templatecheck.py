@@ -17,10 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
-from openpyxl import load_workbook
 
 from .compile.cache import compiled_path
 from .compile.read_docx import CompileError
@@ -30,7 +28,6 @@ from .model import closest
 from .output import form_formats, missing_data, template_path
 from .pipeline import project_files, run_file
 from .render.env import make_env
-from .render.xlsx import PLACEHOLDER
 from .templaterisks import sandbox_problems
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -139,6 +136,8 @@ def display_path(path: Path) -> str:
 
 def docx_source(path: Path) -> str:
     """The Jinja source of a DOCX template, preprocessed as CompiledDocx does it."""
+    from docxtpl import DocxTemplate  # imported when a template is checked (a no-op build never does)
+
     tpl = DocxTemplate(str(path))
     tpl.init_docx()
     source = tpl.patch_xml(tpl.get_xml())
@@ -377,6 +376,8 @@ def _risks(tree: nodes.Template, source: str, shown: str, where: Callable[[str, 
 
 def sheet_notes(path: Path, shown: str) -> list[str]:
     """Placeholders in sheet names: the XLSX renderer fills cells only, so they stay as written."""
+    from openpyxl import load_workbook
+
     try:
         names = load_workbook(path, read_only=True).sheetnames
     except Exception:
@@ -385,6 +386,10 @@ def sheet_notes(path: Path, shown: str) -> list[str]:
 
 
 def xlsx_uses(path: Path, vocab: Vocabulary, shown: str) -> tuple[list[Use], list[TemplateProblem]]:
+    from openpyxl import load_workbook
+
+    from .render.xlsx import PLACEHOLDER
+
     try:
         wb = load_workbook(path)
     except Exception as exc:

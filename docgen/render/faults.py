@@ -8,10 +8,10 @@ from pathlib import Path
 
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
 
+from ..errors import TemplateKeyError
 from ..forms import Form
 from ..output import compiled_docx, template_path
 from ..templatecheck import display_path, docx_source, docx_where
-from .xlsx import TemplateKeyError
 
 CHECK = "可运行 docgen templates check 检查模板"
 

@@ -34,15 +34,12 @@ from openpyxl.writer import excel
 from openpyxl.writer.excel import ExcelWriter
 
 from ..compile.paginate import BREAKS
+from ..errors import TemplateKeyError
 from ..present import Grouped, Num
 from .package import FIXED_DATETIME, FixedTimeZipFile
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s|]+)\s*\}\}")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-class TemplateKeyError(KeyError):
-    """A placeholder names something the context does not have."""
 
 
 def lookup(context: dict[str, Any], dotted: str) -> Any:
