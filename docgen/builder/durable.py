@@ -11,10 +11,11 @@ import ctypes
 import ctypes.util
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+
+from ..render.package import atomic_file
 
 
 @cache
@@ -50,20 +51,5 @@ def sync_tree(folder: Path) -> None:
 
 def write_lines_atomic(path: Path, lines: Iterable[str]) -> None:
     """Write text (UTF-8) a line at a time through a temporary file and a rename, then sync it (a report)."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.writelines(lines)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    with atomic_file(path, sync=True, text=True) as fh:
+        fh.writelines(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import os
@@ -9,7 +10,9 @@ import struct
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
@@ -131,8 +134,10 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+@contextlib.contextmanager
+def atomic_file(path: Path, sync: bool = True, text: bool = False) -> Iterator[IO[Any]]:
+    """A file opened for writing that appears at ``path`` only when the block ends without an error: written
+    to a temporary file in the same folder, then renamed (``text``: UTF-8 with ``\\n`` line ends).
 
     ``sync=False`` leaves durability to the caller (``docgen build`` syncs its file system once per batch).
     """
@@ -141,8 +146,8 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=path.parent)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files for colleagues
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with (os.fdopen(fd, "w", encoding="utf-8", newline="\n") if text else os.fdopen(fd, "wb")) as fh:
+            yield fh
             if sync:
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -150,6 +155,12 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename (:func:`atomic_file`)."""
+    with atomic_file(path, sync) as fh:
+        fh.write(data)
 
 
 CUSTOM = "docProps/custom.xml"
