@@ -29,6 +29,7 @@ from ..project import load_project
 from ..render.faults import render_fault
 from ..render.package import write_atomic
 from ..templatecheck import display_path
+from ..yamlfile import MAX_BYTES
 from .durable import PER_FILE
 from .inputs import data_hash, sha256_bytes
 from .manifest import pack_values
@@ -89,7 +90,11 @@ def quick_names(path: Path) -> tuple[str, str] | None:
     if path.suffix.lower() not in (".yaml", ".yml"):
         return None
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)  # never more than a project file may hold (a huge file is refused later)
+        if len(raw) > MAX_BYTES:
+            return None
+        text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
     found: dict[str, str] = {}
