@@ -33,8 +33,17 @@ def lines(text: str, width_pt: float, size: float) -> int:
     return pg.lines_in(text, max(1, math.floor(width_pt / size + 1e-9)))
 
 
+_CELL_PT: dict[tuple[str, float, float], float] = {}
+
+
 def cell_pt(text: str, width_cm: float, size: float) -> float:
-    return lines(text, width_cm * pg.PT_PER_CM - PAD_CM * pg.PT_PER_CM, size) * LINE * size / 9 + ROW
+    known = _CELL_PT.get((text, width_cm, size))
+    if known is None:
+        if len(_CELL_PT) > 65536:
+            _CELL_PT.clear()
+        known = _CELL_PT[text, width_cm, size] = (
+            lines(text, width_cm * pg.PT_PER_CM - PAD_CM * pg.PT_PER_CM, size) * LINE * size / 9 + ROW)
+    return known
 
 
 def capacity(layout: Layout) -> float:

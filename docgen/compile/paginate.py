@@ -108,6 +108,8 @@ def resolve(text: str, context: Mapping[str, Any]) -> str:
             return "" if found is None or isinstance(found, (list, dict)) else str(found)
         return expr
 
+    if "{" not in text:
+        return text
     return _PLACEHOLDER.sub(value, text.replace("|merge", ""))
 
 
@@ -259,13 +261,27 @@ def row_shapes(layout: Layout) -> list[RowShape]:
     return known[1]
 
 
+_CELL_PT: dict[tuple[str, float, float, float], tuple[float, float]] = {}
+
+
+def _cell_pt(text: str, width_cm: float, units: float, size: float) -> tuple[float, float]:
+    """(WeasyPrint, XLSX) height of a cell's text, remembered per text and width."""
+    key = (text, width_cm, units, size)
+    known = _CELL_PT.get(key)
+    if known is None:
+        if len(_CELL_PT) > 65536:
+            _CELL_PT.clear()
+        known = _CELL_PT[key] = (_html_cell_pt(text, width_cm, size), _xlsx_cell_pt(text, units, size))
+    return known
+
+
 def _row_heights(layout: Layout, shape: RowShape, values: dict[int, Any], spans: dict[int, int],
                  xlsx: float) -> tuple[float, float]:
     """Estimated (WeasyPrint, XLSX) height of a table row with its cells' values by origin column (``xlsx``: the
     row's own XLSX height, at least)."""
     html = 9 * 1.3 + 2.5
     for col, width, units in shape.one_row:
-        if spans.get(col, 1) != 1:
+        if spans and spans.get(col, 1) != 1:
             continue  # covered by a group's merge: the group's rows share its height
         value = values.get(col)
         if value is None:
@@ -273,10 +289,11 @@ def _row_heights(layout: Layout, shape: RowShape, values: dict[int, Any], spans:
         text = str(value)
         if not text:
             continue
-        html = max(html, _html_cell_pt(text, width, layout.font_size))
-        if isinstance(value, Num) and value.value is not None:
-            continue  # an XLSX number does not wrap
-        xlsx = max(xlsx, _xlsx_cell_pt(text, units, layout.font_size))
+        cell_html, cell_xlsx = _cell_pt(text, width, units, layout.font_size)
+        if cell_html > html:
+            html = cell_html
+        if cell_xlsx > xlsx and not (isinstance(value, Num) and value.value is not None):
+            xlsx = cell_xlsx  # (an XLSX number does not wrap)
     return html, xlsx
 
 
