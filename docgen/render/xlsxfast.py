@@ -24,13 +24,11 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from lxml import etree
-from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
-from openpyxl.utils import column_index_from_string, get_column_letter
 
 from ..compile.paginate import BREAKS
 from ..present import Grouped, Num
+from .cells import BUILTIN_NUMBER_FORMATS, PLACEHOLDER, column_index, column_letter, lookup
 from .package import CUSTOM, Deflated, core_properties, with_custom_properties, write_zip
-from .xlsx import PLACEHOLDER, lookup
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _N = f"{{{NS}}}"
@@ -121,7 +119,7 @@ def _col_of(ref: str) -> tuple[int, int]:
     m = _REF.fullmatch(ref)
     if m is None:
         raise ValueError(f"bad cell reference {ref!r}")
-    return column_index_from_string(m.group(1)), int(m.group(2))
+    return column_index(m.group(1)), int(m.group(2))
 
 
 class CompiledXlsx:
@@ -175,7 +173,7 @@ class CompiledXlsx:
         for style in sorted(shared_cells, key=int):
             base = xfs[int(style)]
             for fmt in FORMATS:
-                fmt_id = BUILTIN_FORMATS_REVERSE.get(fmt)
+                fmt_id = BUILTIN_NUMBER_FORMATS.get(fmt)
                 if fmt_id is None:  # pragma: no cover - both formats are built in
                     continue
                 new = etree.fromstring(etree.tostring(base))
@@ -303,7 +301,7 @@ class CompiledXlsx:
                 if cell.text is None and cell.static_text and units is not None:
                     static_need = max(static_need, _wrapped_height(cell.static_text, units, info.font_size))
                 whole = PLACEHOLDER.fullmatch(cell.text.strip()) if cell.text is not None else None
-                cells.append(CellPlan(cell, get_column_letter(cell.col), whole.group(1) if whole else None,
+                cells.append(CellPlan(cell, column_letter(cell.col), whole.group(1) if whole else None,
                                       units, info.font_size, cell.col in tall))
             roots = [expr.split(".")[0] for c in row.cells if c.text is not None
                      for expr in PLACEHOLDER.findall(c.text)]
@@ -380,11 +378,11 @@ class CompiledXlsx:
         last_row = out_rows[-1][0] if out_rows else 1
         last_col = max((c.col for r in sheet.rows for c in r.cells), default=1)
         merge_xml = "".join(
-            f'<mergeCell ref="{get_column_letter(m.min_col)}{m.min_row}:{get_column_letter(m.max_col)}{m.max_row}"/>'
+            f'<mergeCell ref="{column_letter(m.min_col)}{m.min_row}:{column_letter(m.max_col)}{m.max_row}"/>'
             for m in merges
         )
         merge_block = f'<mergeCells count="{len(merges)}">{merge_xml}</mergeCells>' if merges else ""
-        head = sheet.head.replace("{dimension}", f"A1:{get_column_letter(last_col)}{last_row}")
+        head = sheet.head.replace("{dimension}", f"A1:{column_letter(last_col)}{last_row}")
         tail = sheet.tail.replace("{merges}", merge_block)
         return head + "<sheetData>" + "".join(body) + "</sheetData>" + with_row_breaks(tail, page_rows)
 
