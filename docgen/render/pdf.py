@@ -34,6 +34,7 @@ from ..errors import DocgenError
 from .env import make_env
 from .pdfcascade import install_cascade_memo, mark_local
 from .pdflayouts import install_kept_layouts
+from .pdflines import install_line_memo
 from .pdfparse import fast_tree
 from .pdfspeed import (
     bare_cid_fonts,
@@ -237,6 +238,7 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_fast_compression()
             install_kept_layouts()
             install_cascade_memo()
+            install_line_memo()
             _SHARED[folder] = (fonts, css, _html_class(wp, folder / STYLESHEET))
         fonts, css, html_class = _SHARED[folder]
         if stylesheet != STYLESHEET:
