@@ -33,6 +33,7 @@ from jinja2 import Template
 from ..errors import DocgenError
 from .env import make_env
 from .pdfcascade import install_cascade_memo, mark_local
+from .pdfdraw import install_fast_drawing
 from .pdflayouts import install_kept_layouts
 from .pdfparse import fast_tree
 from .pdfspeed import (
@@ -237,6 +238,7 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_fast_compression()
             install_kept_layouts()
             install_cascade_memo()
+            install_fast_drawing()
             _SHARED[folder] = (fonts, css, _html_class(wp, folder / STYLESHEET))
         fonts, css, html_class = _SHARED[folder]
         if stylesheet != STYLESHEET:
