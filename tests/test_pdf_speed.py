@@ -1,5 +1,5 @@
-"""The PDF speed-ups of render/pdfparse.py, pdflayouts.py, pdfcascade.py and pdflines.py reproduce WeasyPrint
-exactly.
+"""The PDF speed-ups (render/pdfparse.py, pdflayouts.py, pdfcascade.py, pdfdraw.py, pdflines.py) reproduce
+WeasyPrint exactly.
 
 Each test fails (never skips) when a WeasyPrint upgrade moves what a speed-up replaces, so the speed-up is
 looked at again instead of silently drawing something else.
@@ -80,7 +80,7 @@ def test_fast_tree_adds_the_implied_tbody() -> None:
 def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -> tuple[bytes, bytes]:
     """(PDF with the speed-ups, PDF with WeasyPrint's own parse and layouts)."""
     from docgen.render import pdf as pdfmod
-    from docgen.render import pdfcascade, pdflayouts, pdflines
+    from docgen.render import pdfcascade, pdfdraw, pdflayouts, pdflines
 
     form = find_form(form_id)
     assert form is not None
@@ -90,12 +90,14 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
     pdflayouts.uninstall_kept_layouts()
     pdfcascade.uninstall_cascade_memo()
     pdflines.uninstall_line_memo()
+    pdfdraw.uninstall_fast_drawing()
     try:
         stock = compiled_pdf(form).render(context, "t")
     finally:
         assert pdflayouts.install_kept_layouts()
         assert pdfcascade.install_cascade_memo()
         assert pdflines.install_line_memo()
+        assert pdfdraw.install_fast_drawing()
     assert fast_again == fast
     return fast, stock
 
@@ -208,3 +210,58 @@ def test_our_stylesheets_have_only_local_selectors() -> None:
     for selector in ("a + b", "a ~ b", "li:first-child", "td[colspan]", "p:empty", ":root"):
         assert not selectors_are_local(f"{selector} {{ color: red }}"), selector
     assert selectors_are_local("table.form td.l, .line .right, body > div::before, #x { color: red }")
+
+
+def test_fast_drawing_applies_to_this_weasyprint() -> None:
+    """Fails when WeasyPrint's draw_first_line/draw_border (or cffi's PangoGlyphInfo) are no longer the ones
+    render/pdfdraw.py reproduces: look at the new source, check the bytes, then update KNOWN_SOURCES."""
+    from weasyprint import draw
+    from weasyprint.draw import text
+
+    from docgen.render import pdfdraw
+
+    assert pdfdraw.install_fast_drawing()
+    assert text.draw_first_line is not pdfdraw._STOCK["draw_first_line"]
+    assert draw.draw_border is not pdfdraw._STOCK["draw_border"]
+
+
+@pytest.mark.parametrize("form_id", ["monitor", "monitor-report"])
+def test_forms_take_the_fast_drawing_paths(monkeypatch: pytest.MonkeyPatch, form_id: str) -> None:
+    """Every line of text and every cell frame of these forms is drawn by render/pdfdraw.py, not handed back."""
+    from weasyprint import draw
+    from weasyprint.draw import text
+
+    from docgen.render import pdfdraw
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form(form_id)
+    assert result is not None and form is not None
+    context = form.build(result)
+    compiled_pdf(form).render(context, "t")
+    calls = {"lines": 0, "frames": 0}
+    stock_line, stock_border = pdfdraw._STOCK["draw_first_line"], pdfdraw._STOCK["draw_border"]
+
+    def line(*args):  # type: ignore[no-untyped-def]
+        calls["lines"] += 1
+        return stock_line(*args)
+
+    def border(stream, box):  # type: ignore[no-untyped-def]
+        if box.border_top_width:
+            calls["frames"] += 1
+        return stock_border(stream, box)
+
+    monkeypatch.setattr(text, "draw_first_line", pdfdraw._make_draw_first_line(line))
+    monkeypatch.setattr(draw, "draw_border", pdfdraw._make_draw_border(border))
+    drawn: list[int] = []
+    fast_border = draw.draw_border
+
+    def counted(stream, box):  # type: ignore[no-untyped-def]
+        drawn.append(1 if box.border_top_width else 0)
+        return fast_border(stream, box)
+
+    monkeypatch.setattr(draw, "draw_border", counted)
+    assert compiled_pdf(form).render(context, "t")[:5] == b"%PDF-"
+    assert calls["lines"] == 0
+    assert calls["frames"] == 0
+    if form_id == "monitor":
+        assert sum(drawn) > 100  # the cells' frames

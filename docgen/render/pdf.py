@@ -33,6 +33,7 @@ from jinja2 import Template
 from ..errors import DocgenError
 from .env import make_env
 from .pdfcascade import install_cascade_memo, mark_local
+from .pdfdraw import install_fast_drawing
 from .pdflayouts import install_kept_layouts
 from .pdflines import install_line_memo
 from .pdfparse import fast_tree
@@ -239,6 +240,7 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_kept_layouts()
             install_cascade_memo()
             install_line_memo()
+            install_fast_drawing()
             _SHARED[folder] = (fonts, css, _html_class(wp, folder / STYLESHEET))
         fonts, css, html_class = _SHARED[folder]
         if stylesheet != STYLESHEET:
