@@ -1,4 +1,5 @@
-"""The PDF speed-ups (render/pdfparse.py, pdflayouts.py, pdfcascade.py, pdfdraw.py) reproduce WeasyPrint exactly.
+"""The PDF speed-ups (render/pdfparse.py, pdflayouts.py, pdfcascade.py, pdfdraw.py, pdflines.py) reproduce
+WeasyPrint exactly.
 
 Each test fails (never skips) when a WeasyPrint upgrade moves what a speed-up replaces, so the speed-up is
 looked at again instead of silently drawing something else.
@@ -79,7 +80,7 @@ def test_fast_tree_adds_the_implied_tbody() -> None:
 def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -> tuple[bytes, bytes]:
     """(PDF with the speed-ups, PDF with WeasyPrint's own parse and layouts)."""
     from docgen.render import pdf as pdfmod
-    from docgen.render import pdfcascade, pdfdraw, pdflayouts
+    from docgen.render import pdfcascade, pdfdraw, pdflayouts, pdflines
 
     form = find_form(form_id)
     assert form is not None
@@ -88,12 +89,14 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
     monkeypatch.setattr(pdfmod, "_FAST_PARSE", False)
     pdflayouts.uninstall_kept_layouts()
     pdfcascade.uninstall_cascade_memo()
+    pdflines.uninstall_line_memo()
     pdfdraw.uninstall_fast_drawing()
     try:
         stock = compiled_pdf(form).render(context, "t")
     finally:
         assert pdflayouts.install_kept_layouts()
         assert pdfcascade.install_cascade_memo()
+        assert pdflines.install_line_memo()
         assert pdfdraw.install_fast_drawing()
     assert fast_again == fast
     return fast, stock
@@ -112,7 +115,7 @@ def test_lines_are_drawn_with_the_layout_that_broke_them(monkeypatch: pytest.Mon
     """Each Pango layout WeasyPrint sets up is counted: drawing sets up none of its own any more."""
     from weasyprint.text import line_break
 
-    from docgen.render import pdflayouts
+    from docgen.render import pdflayouts, pdflines
 
     result = run_file(EXAMPLE, "x").result
     form = find_form("monitor-report")
@@ -120,6 +123,7 @@ def test_lines_are_drawn_with_the_layout_that_broke_them(monkeypatch: pytest.Mon
     context = form.build(result)
     compiled_pdf(form).render(context, "t")  # installs the speed-ups
     assert line_break.Layout.reactivate is not pdflayouts._STOCK["reactivate"]
+    pdflines.uninstall_line_memo()  # remembered lines set up no layout at all: count the kept ones alone
     calls: list[int] = []
     setup = line_break.Layout.setup
 
@@ -136,7 +140,48 @@ def test_lines_are_drawn_with_the_layout_that_broke_them(monkeypatch: pytest.Mon
         compiled_pdf(form).render(context, "t")
     finally:
         assert pdflayouts.install_kept_layouts()
+        assert pdflines.install_line_memo()
     assert kept > 100 and len(calls) > kept + 100  # WeasyPrint alone sets each drawn line up again
+
+
+def test_line_memo_applies_to_this_weasyprint() -> None:
+    """Fails when WeasyPrint no longer breaks lines through the function render/pdflines.py remembers."""
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    from docgen.render import pdflines
+
+    assert pdflines.install_line_memo()
+    assert inline.split_first_line is not line_break.split_first_line
+    assert inline.split_first_line.stock is line_break.split_first_line  # type: ignore[attr-defined]
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor")
+    assert result is not None and form is not None
+    compiled_pdf(form).render(form.build(result), "t")
+    hits = pdflines._STATS["hits"]
+    compiled_pdf(form).render(form.build(result), "t")
+    assert pdflines._STATS["hits"] > hits + 100  # the second document's lines are remembered
+
+
+def test_line_memo_sees_every_property_line_breaking_reads() -> None:
+    """Every style property WeasyPrint's line breaking reads is in the memo's key (a new one would be missed)."""
+    import inspect
+    import re
+
+    from weasyprint.text import fonts, line_break
+
+    from docgen.render import pdflines
+
+    source = "".join(inspect.getsource(f) for f in (
+        line_break.split_first_line, line_break.first_line_metrics, line_break.line_size, line_break.Layout,
+        line_break.create_layout, fonts.get_font_description))
+    read = set(re.findall(r"style\[['\"]([a-z_]+)['\"]\]", source))
+    assert read and read <= set(pdflines.STYLE_KEYS), read - set(pdflines.STYLE_KEYS)
+    # the properties that would make drawing change a shared layout are set by none of our stylesheets
+    folder = SAMPLES.parent / "templates" / "html"
+    for name in ("forms.css", "report.css"):
+        css = (folder / name).read_text(encoding="utf-8")
+        assert "ellipsis" not in css and "text-overflow" not in css, name
 
 
 def test_cascade_memo_applies_to_this_weasyprint() -> None:

@@ -35,6 +35,7 @@ from .env import make_env
 from .pdfcascade import install_cascade_memo, mark_local
 from .pdfdraw import install_fast_drawing
 from .pdflayouts import install_kept_layouts
+from .pdflines import install_line_memo
 from .pdfparse import fast_tree
 from .pdfspeed import (
     bare_cid_fonts,
@@ -238,6 +239,7 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_fast_compression()
             install_kept_layouts()
             install_cascade_memo()
+            install_line_memo()
             install_fast_drawing()
             _SHARED[folder] = (fonts, css, _html_class(wp, folder / STYLESHEET))
         fonts, css, html_class = _SHARED[folder]
