@@ -305,3 +305,66 @@ def test_forms_take_the_fast_drawing_paths(monkeypatch: pytest.MonkeyPatch, form
     assert calls["frames"] == 0
     if form_id == "monitor":
         assert sum(drawn) > 100  # the cells' frames
+
+
+def _fresh_font_memos(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen.render import pdfcorefaces, pdfspeed
+
+    monkeypatch.setattr(pdfcorefaces, "_CORES", {})
+    monkeypatch.setattr(pdfcorefaces, "_MISSES", {})
+    monkeypatch.setattr(pdfspeed, "_SUBSETS", type(pdfspeed._SUBSETS)())
+
+
+@pytest.mark.parametrize("form_id", ["monitor", "monitor-report", "self-eval-report"])
+def test_core_faces_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch, form_id: str) -> None:
+    """A document's fonts cut from the core faces (render/pdfcorefaces.py) are the bytes cut from the whole
+    fonts, so a PDF does not depend on what the process rendered before; and the cores are really used."""
+    from docgen.render import pdfcorefaces, pdfspeed
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form(form_id)
+    assert result is not None and form is not None
+    context = form.build(result)
+    _fresh_font_memos(monkeypatch)
+    monkeypatch.setattr(pdfspeed, "USE_CORE_FACES", False)
+    whole = compiled_pdf(form).render(context, "t")
+    assert not pdfcorefaces._CORES
+    _fresh_font_memos(monkeypatch)
+    monkeypatch.setattr(pdfspeed, "USE_CORE_FACES", True)
+    monkeypatch.setattr(pdfcorefaces, "BUILD_AFTER", 1)
+    first = compiled_pdf(form).render(context, "t")  # whole fonts, each core made (and checked) on the way
+    assert pdfcorefaces._CORES and all(core is not None for core in pdfcorefaces._CORES.values())
+    cut: list[bool] = []
+    stock_cut = pdfspeed._cut_from_core
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        got = stock_cut(*args)
+        cut.append(got is not None)
+        return got
+
+    monkeypatch.setattr(pdfspeed, "_SUBSETS", type(pdfspeed._SUBSETS)())
+    monkeypatch.setattr(pdfspeed, "_cut_from_core", counted)
+    from_cores = compiled_pdf(form).render(context, "t")
+    assert cut and all(cut)
+    assert whole == first == from_cores
+
+
+def test_a_core_face_that_cuts_other_bytes_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen.render import pdfcorefaces, pdfspeed
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor")
+    assert result is not None and form is not None
+    _fresh_font_memos(monkeypatch)
+    monkeypatch.setattr(pdfcorefaces, "BUILD_AFTER", 1)
+    monkeypatch.setattr(pdfspeed, "_cut_from_core", lambda *args: (b"x", b"not the same CFF"))
+    compiled_pdf(form).render(form.build(result), "t")
+    assert pdfcorefaces._CORES and all(core is None for core in pdfcorefaces._CORES.values())
+
+
+def test_common_characters() -> None:
+    from docgen.render.pdfcorefaces import common_characters
+
+    points = set(common_characters())
+    assert all(ord(c) in points for c in "0123456789,.%（）：；、。“”—…￥勐海县绩效监控预算执行情况表")
+    assert 7000 < len(points) < 9000
