@@ -1,5 +1,5 @@
-"""The PDF speed-ups (render/pdfparse.py, pdflayouts.py, pdfcascade.py, pdfdraw.py, pdflines.py) reproduce
-WeasyPrint exactly.
+"""The PDF speed-ups (render/pdfparse.py, pdflayouts.py, pdfcascade.py, pdfdraw.py, pdflines.py,
+pdfmargins.py) reproduce WeasyPrint exactly.
 
 Each test fails (never skips) when a WeasyPrint upgrade moves what a speed-up replaces, so the speed-up is
 looked at again instead of silently drawing something else.
@@ -80,7 +80,7 @@ def test_fast_tree_adds_the_implied_tbody() -> None:
 def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -> tuple[bytes, bytes]:
     """(PDF with the speed-ups, PDF with WeasyPrint's own parse and layouts)."""
     from docgen.render import pdf as pdfmod
-    from docgen.render import pdfcascade, pdfdraw, pdflayouts, pdflines
+    from docgen.render import pdfcascade, pdfdraw, pdflayouts, pdflines, pdfmargins
 
     form = find_form(form_id)
     assert form is not None
@@ -97,6 +97,7 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
         assert pdflayouts.install_kept_layouts()
         assert pdfcascade.install_cascade_memo()
         assert pdflines.install_line_memo()
+        assert pdfmargins.install_margin_memo()
         assert pdfdraw.install_fast_drawing()
     assert fast_again == fast
     return fast, stock
@@ -182,6 +183,45 @@ def test_line_memo_sees_every_property_line_breaking_reads() -> None:
     for name in ("forms.css", "report.css"):
         css = (folder / name).read_text(encoding="utf-8")
         assert "ellipsis" not in css and "text-overflow" not in css, name
+
+
+def test_margin_memo_applies_to_this_weasyprint() -> None:
+    """Fails when WeasyPrint no longer makes the page-margin boxes through the function render/pdfmargins.py wraps."""
+    import weasyprint.layout
+    from weasyprint.layout import page
+
+    from docgen.render import pdfmargins
+
+    assert pdfmargins.install_margin_memo()
+    assert weasyprint.layout.make_margin_boxes.stock is page.make_margin_boxes  # type: ignore[attr-defined]
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor-report")
+    assert result is not None and form is not None
+    compiled_pdf(form).render(form.build(result), "t")
+    hits = pdfmargins._STATS["hits"]
+    _, pages = compiled_pdf(form).render_counted(form.build(result), "t")
+    assert pages >= 2 and pdfmargins._STATS["hits"] >= hits + pages  # every page number of the second report
+
+
+def test_margin_memo_only_for_plain_margin_content() -> None:
+    from pathlib import Path
+
+    from weasyprint import css
+
+    from docgen.render import pdf as pdfmod
+    from docgen.render.pdfmargins import margin_counters
+
+    report = (SAMPLES.parent / "templates" / "html" / "report.css").read_text(encoding="utf-8")
+    assert margin_counters(report) == {"page"}
+    assert margin_counters((SAMPLES.parent / "templates" / "html" / "forms.css").read_text(encoding="utf-8")) == set()
+    ua = (Path(css.__file__).with_name("html5_ua.css")).read_text(encoding="utf-8")
+    assert margin_counters(pdfmod.reduced_ua_source(ua, frozenset({"bottom-left", "bottom-right"}))) == set()
+    for margin in ('content: string(title)', 'content: element(header)', 'content: attr(title)',
+                   'content: "a" counter(page); counter-increment: x', 'content: url(a.png)',
+                   'content: target-counter(attr(href), page)'):
+        assert margin_counters(f"@page {{ @top-center {{ {margin} }} }}") is None, margin
+    assert margin_counters('@page :left { @bottom-left { content: "第" counter(page) "/" counter(pages) } }') == {
+        "page", "pages"}
 
 
 def test_cascade_memo_applies_to_this_weasyprint() -> None:

@@ -36,6 +36,7 @@ from .pdfcascade import install_cascade_memo, mark_local
 from .pdfdraw import install_fast_drawing
 from .pdflayouts import install_kept_layouts
 from .pdflines import install_line_memo
+from .pdfmargins import install_margin_memo, mark_plain
 from .pdfparse import fast_tree
 from .pdfspeed import (
     bare_cid_fonts,
@@ -199,6 +200,7 @@ def _html_class(wp: Any, stylesheet: Path) -> Any:
     source = reduced_ua_source(ua_file.read_text(encoding="utf-8"), used)
     sheet = wp.CSS(string=source)
     mark_local(sheet, source)
+    mark_plain(sheet, source)
 
     class FormsHTML(wp.HTML):  # type: ignore[misc,name-defined]
         def __init__(self, string: str, base_url: str) -> None:
@@ -240,6 +242,7 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_kept_layouts()
             install_cascade_memo()
             install_line_memo()
+            install_margin_memo()
             install_fast_drawing()
             _SHARED[folder] = (fonts, css, _html_class(wp, folder / STYLESHEET))
         fonts, css, html_class = _SHARED[folder]
@@ -262,6 +265,7 @@ def _stylesheet(wp: Any, path: Path, fonts: Any) -> Any:
     css = resolved_font_families(path.read_text(encoding="utf-8"), fonts)
     sheet = wp.CSS(string=css, base_url=str(path), font_config=fonts)
     mark_local(sheet, css)
+    mark_plain(sheet, css)
     return sheet
 
 
