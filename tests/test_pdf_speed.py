@@ -388,3 +388,26 @@ def test_common_characters() -> None:
     points = set(common_characters())
     assert all(ord(c) in points for c in "0123456789,.%（）：；、。“”—…￥勐海县绩效监控预算执行情况表")
     assert 7000 < len(points) < 9000
+
+
+def test_streams_are_deflated_by_isal_in_the_zlib_format() -> None:
+    """The pdf extra installs isal; every stream of a PDF is a zlib stream that zlib itself inflates."""
+    import re
+    import zlib
+
+    from docgen.render import pdfspeed
+
+    try:
+        from isal import isal_zlib
+    except ImportError:
+        pytest.fail('isal (pdf extra) is not installed here: run  source scripts/setup.sh test,pdf,web,cluster')
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor")
+    assert result is not None and form is not None
+    pdf = compiled_pdf(form).render(form.build(result), "t")
+    assert pdfspeed._DEFLATE is isal_zlib
+    streams = re.findall(rb"/Filter /FlateDecode.*?stream\n(.*?)\nendstream", pdf, re.S)
+    assert len(streams) > 3
+    for data in streams:
+        zlib.decompress(data)
