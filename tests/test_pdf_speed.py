@@ -1,4 +1,5 @@
-"""The PDF speed-ups of render/pdfparse.py and render/pdflayouts.py reproduce WeasyPrint exactly.
+"""The PDF speed-ups (render/pdfparse.py, pdflayouts.py, pdfcascade.py, pdfdraw.py, pdflines.py,
+pdfmargins.py, pdfstyles.py) reproduce WeasyPrint exactly.
 
 Each test fails (never skips) when a WeasyPrint upgrade moves what a speed-up replaces, so the speed-up is
 looked at again instead of silently drawing something else.
@@ -79,7 +80,7 @@ def test_fast_tree_adds_the_implied_tbody() -> None:
 def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -> tuple[bytes, bytes]:
     """(PDF with the speed-ups, PDF with WeasyPrint's own parse and layouts)."""
     from docgen.render import pdf as pdfmod
-    from docgen.render import pdfcascade, pdflayouts
+    from docgen.render import pdfcascade, pdfdraw, pdflayouts, pdflines, pdfmargins, pdfstyles
 
     form = find_form(form_id)
     assert form is not None
@@ -88,11 +89,17 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
     monkeypatch.setattr(pdfmod, "_FAST_PARSE", False)
     pdflayouts.uninstall_kept_layouts()
     pdfcascade.uninstall_cascade_memo()
+    pdflines.uninstall_line_memo()
+    pdfdraw.uninstall_fast_drawing()
     try:
         stock = compiled_pdf(form).render(context, "t")
     finally:
         assert pdflayouts.install_kept_layouts()
         assert pdfcascade.install_cascade_memo()
+        assert pdflines.install_line_memo()
+        assert pdfmargins.install_margin_memo()
+        assert pdfstyles.install_style_memo()
+        assert pdfdraw.install_fast_drawing()
     assert fast_again == fast
     return fast, stock
 
@@ -110,7 +117,7 @@ def test_lines_are_drawn_with_the_layout_that_broke_them(monkeypatch: pytest.Mon
     """Each Pango layout WeasyPrint sets up is counted: drawing sets up none of its own any more."""
     from weasyprint.text import line_break
 
-    from docgen.render import pdflayouts
+    from docgen.render import pdflayouts, pdflines
 
     result = run_file(EXAMPLE, "x").result
     form = find_form("monitor-report")
@@ -118,6 +125,7 @@ def test_lines_are_drawn_with_the_layout_that_broke_them(monkeypatch: pytest.Mon
     context = form.build(result)
     compiled_pdf(form).render(context, "t")  # installs the speed-ups
     assert line_break.Layout.reactivate is not pdflayouts._STOCK["reactivate"]
+    pdflines.uninstall_line_memo()  # remembered lines set up no layout at all: count the kept ones alone
     calls: list[int] = []
     setup = line_break.Layout.setup
 
@@ -134,7 +142,106 @@ def test_lines_are_drawn_with_the_layout_that_broke_them(monkeypatch: pytest.Mon
         compiled_pdf(form).render(context, "t")
     finally:
         assert pdflayouts.install_kept_layouts()
+        assert pdflines.install_line_memo()
     assert kept > 100 and len(calls) > kept + 100  # WeasyPrint alone sets each drawn line up again
+
+
+def test_line_memo_applies_to_this_weasyprint() -> None:
+    """Fails when WeasyPrint no longer breaks lines through the function render/pdflines.py remembers."""
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    from docgen.render import pdflines
+
+    assert pdflines.install_line_memo()
+    assert inline.split_first_line is not line_break.split_first_line
+    assert inline.split_first_line.stock is line_break.split_first_line  # type: ignore[attr-defined]
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor")
+    assert result is not None and form is not None
+    compiled_pdf(form).render(form.build(result), "t")
+    hits = pdflines._STATS["hits"]
+    compiled_pdf(form).render(form.build(result), "t")
+    assert pdflines._STATS["hits"] > hits + 100  # the second document's lines are remembered
+
+
+def test_line_memo_sees_every_property_line_breaking_reads() -> None:
+    """Every style property WeasyPrint's line breaking reads is in the memo's key (a new one would be missed)."""
+    import inspect
+    import re
+
+    from weasyprint.text import fonts, line_break
+
+    from docgen.render import pdflines
+
+    source = "".join(inspect.getsource(f) for f in (
+        line_break.split_first_line, line_break.first_line_metrics, line_break.line_size, line_break.Layout,
+        line_break.create_layout, fonts.get_font_description))
+    read = set(re.findall(r"style\[['\"]([a-z_]+)['\"]\]", source))
+    assert read and read <= set(pdflines.STYLE_KEYS), read - set(pdflines.STYLE_KEYS)
+    # the properties that would make drawing change a shared layout are set by none of our stylesheets
+    folder = SAMPLES.parent / "templates" / "html"
+    for name in ("forms.css", "report.css"):
+        css = (folder / name).read_text(encoding="utf-8")
+        assert "ellipsis" not in css and "text-overflow" not in css, name
+
+
+def test_margin_memo_applies_to_this_weasyprint() -> None:
+    """Fails when WeasyPrint no longer makes the page-margin boxes through the function render/pdfmargins.py wraps."""
+    import weasyprint.layout
+    from weasyprint.layout import page
+
+    from docgen.render import pdfmargins
+
+    assert pdfmargins.install_margin_memo()
+    assert weasyprint.layout.make_margin_boxes.stock is page.make_margin_boxes  # type: ignore[attr-defined]
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor-report")
+    assert result is not None and form is not None
+    compiled_pdf(form).render(form.build(result), "t")
+    hits = pdfmargins._STATS["hits"]
+    _, pages = compiled_pdf(form).render_counted(form.build(result), "t")
+    assert pages >= 2 and pdfmargins._STATS["hits"] >= hits + pages  # every page number of the second report
+
+
+def test_style_memo_applies_to_this_weasyprint() -> None:
+    """Fails when WeasyPrint no longer makes computed styles through the three hooks render/pdfstyles.py wraps, or
+    when the cascade memo no longer names the elements' chains (the styles are then computed as usual)."""
+    from weasyprint import css
+
+    from docgen.render import pdfstyles
+
+    assert pdfstyles.install_style_memo()
+    assert css.ComputedStyle.__missing__ is not pdfstyles._STOCK["missing"]
+    result = run_file(EXAMPLE, "x").result
+    for form_id in ("monitor", "monitor-report"):
+        form = find_form(form_id)
+        assert result is not None and form is not None
+        compiled_pdf(form).render(form.build(result), "t")
+        filled = pdfstyles._STATS["filled"]
+        compiled_pdf(form).render(form.build(result), "t")
+        assert pdfstyles._STATS["filled"] > filled + 10, form_id  # the elements' and the pages' styles
+
+
+def test_margin_memo_only_for_plain_margin_content() -> None:
+    from pathlib import Path
+
+    from weasyprint import css
+
+    from docgen.render import pdf as pdfmod
+    from docgen.render.pdfmargins import margin_counters
+
+    report = (SAMPLES.parent / "templates" / "html" / "report.css").read_text(encoding="utf-8")
+    assert margin_counters(report) == {"page"}
+    assert margin_counters((SAMPLES.parent / "templates" / "html" / "forms.css").read_text(encoding="utf-8")) == set()
+    ua = (Path(css.__file__).with_name("html5_ua.css")).read_text(encoding="utf-8")
+    assert margin_counters(pdfmod.reduced_ua_source(ua, frozenset({"bottom-left", "bottom-right"}))) == set()
+    for margin in ('content: string(title)', 'content: element(header)', 'content: attr(title)',
+                   'content: "a" counter(page); counter-increment: x', 'content: url(a.png)',
+                   'content: target-counter(attr(href), page)'):
+        assert margin_counters(f"@page {{ @top-center {{ {margin} }} }}") is None, margin
+    assert margin_counters('@page :left { @bottom-left { content: "第" counter(page) "/" counter(pages) } }') == {
+        "page", "pages"}
 
 
 def test_cascade_memo_applies_to_this_weasyprint() -> None:
@@ -163,3 +270,144 @@ def test_our_stylesheets_have_only_local_selectors() -> None:
     for selector in ("a + b", "a ~ b", "li:first-child", "td[colspan]", "p:empty", ":root"):
         assert not selectors_are_local(f"{selector} {{ color: red }}"), selector
     assert selectors_are_local("table.form td.l, .line .right, body > div::before, #x { color: red }")
+
+
+def test_fast_drawing_applies_to_this_weasyprint() -> None:
+    """Fails when WeasyPrint's draw_first_line/draw_border (or cffi's PangoGlyphInfo) are no longer the ones
+    render/pdfdraw.py reproduces: look at the new source, check the bytes, then update KNOWN_SOURCES."""
+    from weasyprint import draw
+    from weasyprint.draw import text
+
+    from docgen.render import pdfdraw
+
+    assert pdfdraw.install_fast_drawing()
+    assert text.draw_first_line is not pdfdraw._STOCK["draw_first_line"]
+    assert draw.draw_border is not pdfdraw._STOCK["draw_border"]
+
+
+@pytest.mark.parametrize("form_id", ["monitor", "monitor-report"])
+def test_forms_take_the_fast_drawing_paths(monkeypatch: pytest.MonkeyPatch, form_id: str) -> None:
+    """Every line of text and every cell frame of these forms is drawn by render/pdfdraw.py, not handed back."""
+    from weasyprint import draw
+    from weasyprint.draw import text
+
+    from docgen.render import pdfdraw
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form(form_id)
+    assert result is not None and form is not None
+    context = form.build(result)
+    compiled_pdf(form).render(context, "t")
+    calls = {"lines": 0, "frames": 0}
+    stock_line, stock_border = pdfdraw._STOCK["draw_first_line"], pdfdraw._STOCK["draw_border"]
+
+    def line(*args):  # type: ignore[no-untyped-def]
+        calls["lines"] += 1
+        return stock_line(*args)
+
+    def border(stream, box):  # type: ignore[no-untyped-def]
+        if box.border_top_width:
+            calls["frames"] += 1
+        return stock_border(stream, box)
+
+    monkeypatch.setattr(text, "draw_first_line", pdfdraw._make_draw_first_line(line))
+    monkeypatch.setattr(draw, "draw_border", pdfdraw._make_draw_border(border))
+    drawn: list[int] = []
+    fast_border = draw.draw_border
+
+    def counted(stream, box):  # type: ignore[no-untyped-def]
+        drawn.append(1 if box.border_top_width else 0)
+        return fast_border(stream, box)
+
+    monkeypatch.setattr(draw, "draw_border", counted)
+    assert compiled_pdf(form).render(context, "t")[:5] == b"%PDF-"
+    assert calls["lines"] == 0
+    assert calls["frames"] == 0
+    if form_id == "monitor":
+        assert sum(drawn) > 100  # the cells' frames
+
+
+def _fresh_font_memos(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen.render import pdfcorefaces, pdfspeed
+
+    monkeypatch.setattr(pdfcorefaces, "_CORES", {})
+    monkeypatch.setattr(pdfcorefaces, "_MISSES", {})
+    monkeypatch.setattr(pdfspeed, "_SUBSETS", type(pdfspeed._SUBSETS)())
+
+
+@pytest.mark.parametrize("form_id", ["monitor", "monitor-report", "self-eval-report"])
+def test_core_faces_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch, form_id: str) -> None:
+    """A document's fonts cut from the core faces (render/pdfcorefaces.py) are the bytes cut from the whole
+    fonts, so a PDF does not depend on what the process rendered before; and the cores are really used."""
+    from docgen.render import pdfcorefaces, pdfspeed
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form(form_id)
+    assert result is not None and form is not None
+    context = form.build(result)
+    _fresh_font_memos(monkeypatch)
+    monkeypatch.setattr(pdfspeed, "USE_CORE_FACES", False)
+    whole = compiled_pdf(form).render(context, "t")
+    assert not pdfcorefaces._CORES
+    _fresh_font_memos(monkeypatch)
+    monkeypatch.setattr(pdfspeed, "USE_CORE_FACES", True)
+    monkeypatch.setattr(pdfcorefaces, "BUILD_AFTER", 1)
+    first = compiled_pdf(form).render(context, "t")  # whole fonts, each core made (and checked) on the way
+    assert pdfcorefaces._CORES and all(core is not None for core in pdfcorefaces._CORES.values())
+    cut: list[bool] = []
+    stock_cut = pdfspeed._cut_from_core
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        got = stock_cut(*args)
+        cut.append(got is not None)
+        return got
+
+    monkeypatch.setattr(pdfspeed, "_SUBSETS", type(pdfspeed._SUBSETS)())
+    monkeypatch.setattr(pdfspeed, "_cut_from_core", counted)
+    from_cores = compiled_pdf(form).render(context, "t")
+    assert cut and all(cut)
+    assert whole == first == from_cores
+
+
+def test_a_core_face_that_cuts_other_bytes_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen.render import pdfcorefaces, pdfspeed
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor")
+    assert result is not None and form is not None
+    _fresh_font_memos(monkeypatch)
+    monkeypatch.setattr(pdfcorefaces, "BUILD_AFTER", 1)
+    monkeypatch.setattr(pdfspeed, "_cut_from_core", lambda *args: (b"x", b"not the same CFF"))
+    compiled_pdf(form).render(form.build(result), "t")
+    assert pdfcorefaces._CORES and all(core is None for core in pdfcorefaces._CORES.values())
+
+
+def test_common_characters() -> None:
+    from docgen.render.pdfcorefaces import common_characters
+
+    points = set(common_characters())
+    assert all(ord(c) in points for c in "0123456789,.%（）：；、。“”—…￥勐海县绩效监控预算执行情况表")
+    assert 7000 < len(points) < 9000
+
+
+def test_streams_are_deflated_by_isal_in_the_zlib_format() -> None:
+    """The pdf extra installs isal; every stream of a PDF is a zlib stream that zlib itself inflates."""
+    import re
+    import zlib
+
+    from docgen.render import pdfspeed
+
+    try:
+        from isal import isal_zlib
+    except ImportError:
+        pytest.fail('isal (pdf extra) is not installed here: run  source scripts/setup.sh test,pdf,web,cluster')
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor")
+    assert result is not None and form is not None
+    pdf = compiled_pdf(form).render(form.build(result), "t")
+    assert pdfspeed._DEFLATE is isal_zlib
+    streams = re.findall(rb"/Filter /FlateDecode.*?stream\n(.*?)\nendstream", pdf, re.S)
+    assert len(streams) > 3
+    for data in streams:
+        zlib.decompress(data)

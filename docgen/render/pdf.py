@@ -10,7 +10,10 @@ a reduced user-agent stylesheet (only the rules of the elements the templates us
 WeasyPrint's own) and the template's own newlines between tags are dropped before it is compiled (never
 the data's); the HTML is parsed by expat when it can be (render/pdfparse.py), the cascade is remembered per
 kind of element (render/pdfcascade.py), each line's Pango layout is kept for drawing (render/pdflayouts.py),
-and font subsetting and stream compression are made cheaper in render/pdfspeed.py.
+and font subsetting and stream compression are made cheaper in render/pdfspeed.py. Across the documents of a
+process, lines of text already broken (render/pdflines.py), page-margin boxes (the reports' page numbers,
+render/pdfmargins.py) and computed style values (render/pdfstyles.py) are remembered, each keyed on exactly
+what determines it.
 
 A PDF without a CJK font would show empty boxes, so a render first checks (fontconfig) that a Chinese
 font is installed and otherwise says which package to install. Output is deterministic: no creation
@@ -33,7 +36,10 @@ from jinja2 import Template
 from ..errors import DocgenError
 from .env import make_env
 from .pdfcascade import install_cascade_memo, mark_local
+from .pdfdraw import install_fast_drawing
 from .pdflayouts import install_kept_layouts
+from .pdflines import install_line_memo
+from .pdfmargins import install_margin_memo, mark_plain
 from .pdfparse import fast_tree
 from .pdfspeed import (
     bare_cid_fonts,
@@ -42,6 +48,7 @@ from .pdfspeed import (
     install_one_pass_subset,
     resolved_font_families,
 )
+from .pdfstyles import install_style_memo
 
 STYLESHEET = "forms.css"
 INSTALL_PDF = ('PDF 需要可选组件 WeasyPrint：请运行 pip install "docgen[pdf]"'
@@ -197,6 +204,7 @@ def _html_class(wp: Any, stylesheet: Path) -> Any:
     source = reduced_ua_source(ua_file.read_text(encoding="utf-8"), used)
     sheet = wp.CSS(string=source)
     mark_local(sheet, source)
+    mark_plain(sheet, source)
 
     class FormsHTML(wp.HTML):  # type: ignore[misc,name-defined]
         def __init__(self, string: str, base_url: str) -> None:
@@ -237,6 +245,10 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_fast_compression()
             install_kept_layouts()
             install_cascade_memo()
+            install_line_memo()
+            install_margin_memo()
+            install_style_memo()
+            install_fast_drawing()
             _SHARED[folder] = (fonts, css, _html_class(wp, folder / STYLESHEET))
         fonts, css, html_class = _SHARED[folder]
         if stylesheet != STYLESHEET:
@@ -258,6 +270,7 @@ def _stylesheet(wp: Any, path: Path, fonts: Any) -> Any:
     css = resolved_font_families(path.read_text(encoding="utf-8"), fonts)
     sheet = wp.CSS(string=css, base_url=str(path), font_config=fonts)
     mark_local(sheet, css)
+    mark_plain(sheet, css)
     return sheet
 
 

@@ -8,8 +8,9 @@ each embedded font is about 1 MB before compression whatever the page holds:
 - a subset is remembered per process for its exact glyph set, so the title font of a form (the same
   characters in every document) is subset once; the bytes depend only on the font and the glyph set,
   never on what was rendered before, so output stays deterministic;
-- streams are compressed at zlib level 1 instead of 9, and the compressed bytes of a large stream seen
-  again (that same title font) are reused.
+- streams are compressed at zlib level 1 instead of 9 (with ISA-L's deflate, the ``isal`` package of the pdf
+  extra, at its level 2 when it is installed: the same zlib format, ~6× faster, a little smaller), and the
+  compressed bytes of a large stream seen again (that same title font) are reused.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ from typing import Any
 
 SUBSET_VERSIONS = ("6", "7")  # WeasyPrint majors whose Font._harfbuzz_subset the one-pass subset reproduces
 PDF_ZLIB_LEVEL = 1  # pydyf compresses every stream at level 9: ~7 ms a page more for ~2 % smaller files
+try:  # ISA-L writes the same zlib streams ~6× faster than zlib at level 1 (4 ms a report), ~1 % smaller
+    from isal import isal_zlib as _DEFLATE
+    _DEFLATE_LEVEL = 2
+except ImportError:  # pragma: no cover - isal is in the pdf extra; without it, zlib
+    _DEFLATE = zlib
+    _DEFLATE_LEVEL = PDF_ZLIB_LEVEL
 _CACHE_SIZE = 16  # subsets and compressed streams kept per process
 _MEMO_FROM = 64 * 1024  # only streams this large (fonts) are worth remembering
 
@@ -45,17 +52,18 @@ def _font_key(font: Any, gids: tuple[int, ...], hinting: bool) -> tuple[Any, ...
     return (len(content), content[:4096], font.index, gids, hinting, tuple(sorted(font.missing)))
 
 
-def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool, retain_gids: bool = True,
-                     desubroutinize: bool = True) -> bytes | None:
-    """WeasyPrint's subsetting flags and dropped tables, in one HarfBuzz pass; with ``retain_gids=False`` the
-    glyphs are renumbered (a CID-keyed CFF font keeps each glyph's CID, which is what the PDF selects by)."""
+def _subset_face(source: Any, values: list[int], hinting: bool, notdef: bool, retain_gids: bool = True,
+                 desubroutinize: bool = True, by_unicode: bool = False) -> Any:
+    """A HarfBuzz subset (a face, freed with its Python object) of ``source`` to the glyph ids (or, with
+    ``by_unicode``, the characters) ``values``, with WeasyPrint's flags and dropped tables; None if it failed."""
     from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
-    from weasyprint.text.fonts import get_hb_object_data
 
     hb_subset = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy)
-    gid_set = harfbuzz_subset.hb_subset_input_glyph_set(hb_subset)
-    gid_array = ffi.new(f"hb_codepoint_t[{len(gids)}]", gids)
-    harfbuzz.hb_set_add_sorted_array(gid_set, gid_array, len(gids))
+    if by_unicode:
+        value_set = harfbuzz_subset.hb_subset_input_set(hb_subset, harfbuzz_subset.HB_SUBSET_SETS_UNICODE)
+    else:
+        value_set = harfbuzz_subset.hb_subset_input_glyph_set(hb_subset)
+    harfbuzz.hb_set_add_sorted_array(value_set, ffi.new("hb_codepoint_t[]", values), len(values))
     flags = harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
     if desubroutinize:
         flags |= harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
@@ -63,16 +71,84 @@ def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool, retain_gids: boo
         flags |= harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
     if not hinting:
         flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
-    if font.missing:
+    if notdef:
         flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
     harfbuzz_subset.hb_subset_input_set_flags(hb_subset, flags)
     drop_set = harfbuzz_subset.hb_subset_input_set(hb_subset, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG)
     drop = tuple(harfbuzz.hb_tag_from_string(name, -1) for name in (
         b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG "))
-    drop_array = ffi.new(f"hb_codepoint_t[{len(drop)}]", drop)
-    harfbuzz.hb_set_add_sorted_array(drop_set, drop_array, len(drop))
-    hb_face = ffi.gc(harfbuzz_subset.hb_subset_or_fail(font.hb_face, hb_subset), harfbuzz.hb_face_destroy)
-    return (get_hb_object_data(hb_face) or None) if hb_face else None
+    harfbuzz.hb_set_add_sorted_array(drop_set, ffi.new("hb_codepoint_t[]", drop), len(drop))
+    hb_face = harfbuzz_subset.hb_subset_or_fail(source, hb_subset)
+    return ffi.gc(hb_face, harfbuzz.hb_face_destroy) if hb_face else None
+
+
+def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool, retain_gids: bool = True,
+                     desubroutinize: bool = True) -> bytes | None:
+    """WeasyPrint's subsetting flags and dropped tables, in one HarfBuzz pass; with ``retain_gids=False`` the
+    glyphs are renumbered (a CID-keyed CFF font keeps each glyph's CID, which is what the PDF selects by)."""
+    from weasyprint.text.fonts import get_hb_object_data
+
+    hb_face = _subset_face(font.hb_face, gids, hinting, bool(font.missing), retain_gids, desubroutinize)
+    return (get_hb_object_data(hb_face) or None) if hb_face is not None else None
+
+
+def _core_subset(source: Any, codepoints: list[int], hinting: bool) -> tuple[Any, bytes | None] | None:
+    """A font's core face (render/pdfcorefaces.py): its common characters, renumbered, notdef outline kept."""
+    from weasyprint.text.fonts import get_hb_object_data
+
+    hb_face = _subset_face(source, codepoints, hinting, True, retain_gids=False, by_unicode=True)
+    if hb_face is None:
+        return None
+    content = get_hb_object_data(hb_face)
+    return hb_face, (cff_table(content) if content else None)
+
+
+def _core_key(font: Any) -> tuple[Any, ...]:
+    content: bytes = font.file_content
+    return (len(content), content[:4096], font.index)
+
+
+def _cut_from_core(font: Any, core: tuple[Any, dict[int, int]], gids: list[int],
+                   hinting: bool) -> tuple[bytes, bytes] | None:
+    """(subset font, its bare CFF) of ``gids`` cut from a core face; None when a glyph is not in it or the CIDs
+    are lost."""
+    from weasyprint.text.fonts import get_hb_object_data
+
+    face, gid_of_cid = core
+    try:
+        inner = sorted(gid_of_cid[g] for g in gids)
+    except KeyError:
+        return None
+    hb_face = _subset_face(face, inner, hinting, bool(font.missing), retain_gids=False)
+    subset = (get_hb_object_data(hb_face) or None) if hb_face is not None else None
+    cff = cff_table(subset) if subset is not None else None
+    cids = cff_cids(cff) if cff is not None else None
+    return (subset, cff) if subset is not None and cff is not None and cids is not None and set(gids) <= set(cids) \
+        else None
+
+
+def _subset_bare(font: Any, gids: list[int], hinting: bool) -> tuple[bytes | None, bytes | None]:
+    """(subset font, its bare CFF table) of a CID-keyed CFF font whose glyph ids are its CIDs, renumbered:
+    cut from the font's core face when it has one holding every glyph (render/pdfcorefaces.py), else from the
+    whole font. The subset font is only a key for :func:`bare_cid_fonts`, which embeds the CFF table."""
+    from . import pdfcorefaces
+
+    key = _core_key(font)
+    core = pdfcorefaces.core_face(key, hinting) if USE_CORE_FACES else None
+    if core is not None:
+        cut = _cut_from_core(font, core, gids, hinting)
+        if cut is not None:
+            return cut
+    content = _harfbuzz_subset(font, gids, hinting, retain_gids=False)
+    cff = cff_table(content) if content is not None else None
+    if USE_CORE_FACES and cff is not None and cff_cids(cff) is not None:
+        pdfcorefaces.note_full_subset(font, key, hinting, gids, cff,
+                                      lambda face, codepoints: _core_subset(face, codepoints, hinting),
+                                      lambda core, gids: (_cut_from_core(font, core, gids, hinting) or (b"", b""))[1])
+    return content, cff
+
+
+USE_CORE_FACES = True  # tests compare the pages both ways
 
 
 def one_pass_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
@@ -94,8 +170,7 @@ def one_pass_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> Non
         cids = _font_cids(font)
         content = cff = None
         if cids is not None and all(g < len(cids) and cids[g] == g for g in gids):
-            content = _harfbuzz_subset(font, gids, hinting, retain_gids=False)
-            cff = cff_table(content) if content is not None else None
+            content, cff = _subset_bare(font, gids, hinting)
         if cff is None or cff_cids(cff) is None:
             cff = None
             content = _harfbuzz_subset(font, gids, hinting)
@@ -291,13 +366,14 @@ def stock_subset() -> Any | None:
 
 
 class _Compressor:
-    """A zlib compressobj at :data:`PDF_ZLIB_LEVEL` that reuses the result for a large stream seen before.
+    """A zlib-format compressobj (ISA-L's, else zlib's at :data:`PDF_ZLIB_LEVEL`) that reuses the result for a
+    large stream seen before.
 
     pydyf calls ``compress(data)`` once and then ``flush()``.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._zlib = zlib.compressobj(PDF_ZLIB_LEVEL, *args, **kwargs)
+        self._zlib = _DEFLATE.compressobj(_DEFLATE_LEVEL, *args, **kwargs)
         self._done: bytes | None = None
 
     def compress(self, data: bytes) -> bytes:
@@ -318,7 +394,7 @@ class _PdfZlib:
     """What pydyf sees as ``zlib``: :class:`_Compressor` objects; everything else is zlib's."""
 
     def compress(self, data: bytes, level: int = -1) -> bytes:
-        return zlib.compress(data, PDF_ZLIB_LEVEL)
+        return _DEFLATE.compress(data, _DEFLATE_LEVEL)
 
     def compressobj(self, level: int = -1, *args: Any, **kwargs: Any) -> _Compressor:
         return _Compressor(*args, **kwargs)

@@ -1,0 +1,247 @@
+"""WeasyPrint's drawing of text lines and of plain cell borders, in fewer Python steps, the same PDF operators.
+
+Drawing is a quarter of a form's PDF (bench/pdf.py), most of it per glyph and per table cell in Python:
+
+- ``draw_first_line`` (weasyprint/draw/text.py) builds each line's ``TJ`` operand glyph by glyph, reading
+  every field of every glyph through cffi and adding to a string one piece at a time (~5 µs a glyph, ~20 ms
+  a report). :func:`draw_first_line` reads a run's glyphs in one copy, writes the glyph ids as one hex string
+  and inserts the spacing adjustments only where there are some; the numbers are computed by the same
+  expressions in the same order, so the operators are the same bytes. Any line that is not plain text in an
+  outline font (an emoji, an SVG/PNG/COLR or bitmap font, a missing glyph, a raised or shifted glyph, a glyph
+  id above 65535, an ellipsis) is drawn by WeasyPrint's own function.
+- ``draw_border`` (weasyprint/draw/border.py) looks at four colours, styles and radii through generic code
+  for every cell: :func:`draw_border` draws a box whose four sides are solid, of one colour and not rounded
+  (every cell of the forms) with the same operators directly, and leaves anything else to WeasyPrint.
+
+tests/test_pdf_speed.py renders every form of every sample with and without these and compares the bytes, and
+fails when WeasyPrint's functions are no longer the ones these reproduce.
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+from typing import Any
+
+# the WeasyPrint functions reproduced here, as their source was when this was written: a new version that
+# changes them is not patched (the tests say so loudly)
+_LOCK = threading.Lock()
+_STOCK: dict[str, Any] = {}
+_GLYPH_INFO_SIZE = 20  # PangoGlyphInfo: glyph, width, x_offset, y_offset, attr (5 × 32 bits)
+
+
+def _glyph_layout_ok(ffi: Any) -> bool:
+    """Whether cffi lays PangoGlyphInfo out as five 32-bit fields (glyph, geometry, attr)."""
+    try:
+        return (ffi.sizeof("PangoGlyphInfo") == _GLYPH_INFO_SIZE and ffi.offsetof("PangoGlyphInfo", "glyph") == 0
+                and ffi.offsetof("PangoGlyphInfo", "geometry") == 4 and ffi.sizeof("PangoGlyphGeometry") == 12)
+    except (AttributeError, KeyError, TypeError, ValueError):  # cffi raises these for unknown types/fields
+        return False
+
+
+def _make_draw_first_line(stock: Any) -> Any:
+    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+
+    # PANGO_GLYPH_EMPTY (0x0FFFFFFF) and unknown glyphs (flag 0x10000000) are above 0xFFFF: WeasyPrint's way
+    old_pango = pango.pango_version() < 14802
+    unpack_cache: dict[int, struct.Struct] = {}
+
+    def unpacker(count: int) -> struct.Struct:
+        known = unpack_cache.get(count)
+        if known is None:
+            known = unpack_cache[count] = struct.Struct(f"={5 * count}i")
+        return known
+
+    def draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsis: Any, matrix: Any) -> Any:
+        """WeasyPrint's ``draw_first_line`` for lines of plain glyphs (see the module's docstring)."""
+        if text_overflow == "ellipsis" or block_ellipsis != "none":
+            return stock(stream, textbox, text_overflow, block_ellipsis, matrix)
+        if not textbox.text.strip():
+            return []
+        if textbox.style["font_size"] < 1e-6:
+            return []
+        layout = textbox.pango_layout
+        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+        first_line, _ = layout.get_first_line()
+
+        # read every run first: anything unusual and the whole line is WeasyPrint's (nothing written yet)
+        runs = []
+        run = first_line.runs[0]
+        previous_pango_font = None
+        font = font_size = None
+        while run != ffi.NULL:
+            glyph_item = run.data
+            run = run.next
+            glyph_string = glyph_item.glyphs
+            count = glyph_string.num_glyphs
+            pango_font = glyph_item.item.analysis.font
+            if pango_font != previous_pango_font:
+                previous_pango_font = pango_font
+                font, font_size = stream.add_font(pango_font)
+                if font.svg or font.png or font.colr or font.bitmap:
+                    return stock(stream, textbox, text_overflow, block_ellipsis, matrix)
+                if old_pango:
+                    font_size = textbox.style["font_size"]
+                new_font = True
+            else:
+                new_font = False
+            values = unpacker(count).unpack(ffi.buffer(glyph_string.glyphs, _GLYPH_INFO_SIZE * count)) \
+                if count else ()
+            gids = values[0::5]
+            if count and (max(gids) > 0xFFFF or min(gids) < 0 or any(values[3::5])):
+                return stock(stream, textbox, text_overflow, block_ellipsis, matrix)
+            runs.append((glyph_item, glyph_string, count, pango_font, font, font_size, new_font, gids,
+                         values[1::5], values[2::5]))
+
+        stream.set_text_matrix(*matrix.values)
+        string = ""
+        utf8_text = None
+        for glyph_item, glyph_string, count, pango_font, font, font_size, new_font, gids, widths, x_offsets in runs:
+            if new_font:
+                if string:
+                    stream.show_text(string)
+                string = ""
+                stream.set_font_size(font.hash, font_size)
+            string += "<"
+            if not count:
+                string = string[:-1]
+                continue
+            to_unicode = font.to_unicode
+            font_widths = font.widths
+            if not to_unicode.keys() >= set(gids) or not font_widths.keys() >= set(gids):
+                clusters = glyph_string.log_clusters
+                item = glyph_item.item
+                rtl = item.analysis.level % 2
+                for i, glyph_id in enumerate(gids):
+                    if glyph_id not in to_unicode:
+                        offset = item.offset
+                        t1 = clusters[i]
+                        if rtl:
+                            t2 = item.length if i == 0 else clusters[i - 1]
+                        else:
+                            t2 = item.length if i == count - 1 else clusters[i + 1]
+                        utf8_text = utf8_text or layout.text.encode()
+                        to_unicode[glyph_id] = utf8_text[offset + t1:offset + t2].decode()
+                    if glyph_id not in font_widths:
+                        pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect,
+                                                           stream.logical_rect)
+                        font_widths[glyph_id] = round(stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
+            hexes = struct.pack(f">{count}H", *gids).hex()
+            # WeasyPrint's expressions: offset = x_offset / font_size, written before the glyph when not 0;
+            # kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size, written after it
+            if any(x_offsets):  # letter-spacing: Pango shifts each glyph by half of it
+                before = {x: f">{-(x / font_size)}<" if x / font_size else "" for x in set(x_offsets)}
+                kernings = [font_widths[g] + x / font_size - w * 1000 * FROM_UNITS / font_size
+                            for g, x, w in zip(gids, x_offsets, widths, strict=True)]
+                after = {k: f">{int(k)}<" if k else "" for k in set(kernings)}
+                string += "".join([before[x] + hexes[i:i + 4] + after[k]
+                                   for i, x, k in zip(range(0, 4 * count, 4), x_offsets, kernings, strict=True)])
+            else:
+                kernings = [font_widths[g] + 0.0 - w * 1000 * FROM_UNITS / font_size
+                            for g, w in zip(gids, widths, strict=True)]
+                if any(kernings):
+                    after = {k: f">{int(k)}<" if k else "" for k in set(kernings)}
+                    string += "".join([hexes[i:i + 4] + after[k]
+                                       for i, k in zip(range(0, 4 * count, 4), kernings, strict=True)])
+                else:
+                    string += hexes
+            if string[-1] == "<":
+                string = string[:-1]
+            else:
+                string += ">"
+        stream.show_text(string)
+        return []
+
+    draw_first_line.stock = stock  # type: ignore[attr-defined]
+    return draw_first_line
+
+
+def _make_draw_border(stock: Any) -> Any:
+    from weasyprint.draw.color import get_color
+
+    def draw_border(stream: Any, box: Any) -> None:
+        """WeasyPrint's ``draw_border`` for a box with four solid, same-colour, square sides (see the docstring)."""
+        style = box.style
+        top, right, bottom, left = (box.border_top_width, box.border_right_width, box.border_bottom_width,
+                                    box.border_left_width)
+        if not (top and right and bottom and left) or stream._tags is not None \
+                or style["visibility"] != "visible" or style["column_rule_width"] \
+                or style["border_image_source"][0] != "none" \
+                or style["border_top_style"] != "solid" or style["border_right_style"] != "solid" \
+                or style["border_bottom_style"] != "solid" or style["border_left_style"] != "solid":
+            return stock(stream, box)
+        color = get_color(style, "border_top_color")
+        if not color.alpha or any(get_color(style, key) != color for key in (
+                "border_right_color", "border_bottom_color", "border_left_color")):
+            return stock(stream, box)
+        for radius in (box.border_top_left_radius, box.border_top_right_radius,
+                       box.border_bottom_right_radius, box.border_bottom_left_radius):
+            if radius[0] or radius[1]:
+                return stock(stream, box)
+        # draw_rounded_border: the padding box, then the border box, filled even-odd, in a saved state
+        x, y = box.border_box_x(), box.border_box_y()
+        width, height = box.border_width(), box.border_height()
+        stream.push_state()
+        try:
+            stream.set_color(color)
+            stream.rectangle(x + left, y + top, width - left - right, height - top - bottom)
+            stream.rectangle(x, y, width, height)
+            stream.fill(even_odd=True)
+        finally:
+            stream.pop_state()
+        return None
+
+    draw_border.stock = stock  # type: ignore[attr-defined]
+    return draw_border
+
+
+def install_fast_drawing() -> bool:
+    """Draw text lines and plain borders with :func:`draw_first_line` and :func:`draw_border` (once per
+    process); False, and nothing patched, when WeasyPrint's functions are not the ones reproduced here."""
+    from weasyprint import draw
+    from weasyprint.draw import border, text
+    from weasyprint.text.ffi import ffi
+
+    with _LOCK:
+        if _STOCK:
+            return True
+        if not (_glyph_layout_ok(ffi) and _sources_known(text, border)):
+            return False
+        _STOCK.update(draw_first_line=text.draw_first_line, draw_border=draw.draw_border)
+        text.draw_first_line = _make_draw_first_line(_STOCK["draw_first_line"])
+        fast_border = _make_draw_border(_STOCK["draw_border"])
+        for module in (draw, border):
+            if getattr(module, "draw_border", None) is _STOCK["draw_border"]:
+                module.draw_border = fast_border
+        return True
+
+
+def uninstall_fast_drawing() -> None:
+    """WeasyPrint's own functions again (tests compare both)."""
+    from weasyprint import draw
+    from weasyprint.draw import border, text
+
+    with _LOCK:
+        if not _STOCK:
+            return
+        text.draw_first_line = _STOCK["draw_first_line"]
+        for module in (draw, border):
+            if getattr(getattr(module, "draw_border", None), "stock", None) is _STOCK["draw_border"]:
+                module.draw_border = _STOCK["draw_border"]
+        _STOCK.clear()
+
+
+def _sources_known(text: Any, border: Any) -> bool:
+    """Whether WeasyPrint's two functions still are those reproduced (a digest of their source)."""
+    import hashlib
+    import inspect
+
+    try:
+        got = tuple(hashlib.sha256(inspect.getsource(f).encode()).hexdigest()[:16] for f in (
+            text.draw_first_line, border.draw_border, border.draw_rounded_border, text.draw_text))
+    except (OSError, TypeError):
+        return False
+    return got == KNOWN_SOURCES
+
+
+KNOWN_SOURCES = ("1bb8eae6d88e71b1", "8ba918f30893929f", "a211edc980cb7a38", "ebaf96239c6ca363")  # WeasyPrint 70.0

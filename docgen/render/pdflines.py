@@ -1,0 +1,105 @@
+"""WeasyPrint's line breaking remembered across the documents of a process.
+
+WeasyPrint (70) breaks every line of text by building a Pango layout of the rest of the text and asking Pango
+for its first line (``split_first_line``: a Pango context, font description, attributes and shaping for every
+line attempt, ~20 ms of a 附件1 PDF or a report). Most of those lines are the same in every document of a form:
+the table's labels and headings, "√", the report's headings and fixed sentences (附件1: three lines in four).
+
+``split_first_line`` is a function of the text, the available width, its flags and a fixed set of style
+properties (the fonts, language, spacing, white-space, wrapping and hyphenation ones read by it and by
+``Layout``), plus the font configuration; it keeps no state between calls (the hyphenation dictionaries of the
+layout context are a cache). :func:`install_line_memo` keys on exactly these and, for a text seen before, returns
+the numbers found then and a copy of the ``Layout`` object that shares its Pango layout (already holding that
+line: render/pdflayouts.py draws lines with the layout that broke them; a line justified at spaces is laid out
+again there, on the copy). The memo is per thread (Pango layouts are not thread-safe) and bounded.
+
+tests/test_pdf_speed.py checks that WeasyPrint still calls the function this replaces and that the PDFs of
+every form are the same bytes with and without the memo.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+# every style property split_first_line and Layout (setup, set_text, set_tabs) read
+STYLE_KEYS = (
+    "white_space", "font_size", "font_family", "font_style", "font_stretch", "font_weight", "font_variant_caps",
+    "font_variation_settings", "font_kerning", "font_variant_ligatures", "font_variant_position",
+    "font_variant_numeric", "font_variant_alternates", "font_variant_east_asian", "font_feature_settings",
+    "font_language_override", "lang", "direction", "text_decoration_line", "word_spacing", "letter_spacing",
+    "overflow_wrap", "word_break", "tab_size", "hyphens", "hyphenate_character", "hyphenate_limit_chars",
+    "hyphenate_limit_zone")
+MEMO_SIZE = 4000  # lines per thread; each holds a one-line Pango layout (forgotten all at once when full)
+
+_LOCK = threading.Lock()
+_LOCAL = threading.local()
+_STOCK: list[Any] = []
+_STATS = {"hits": 0, "misses": 0}  # tests read them
+
+
+def _memo() -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    memo = getattr(_LOCAL, "memo", None)
+    if memo is None:
+        memo = _LOCAL.memo = {}
+    return memo
+
+
+def install_line_memo() -> bool:
+    """Remember ``split_first_line`` across documents (once per process); False if WeasyPrint's hook moved."""
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    with _LOCK:
+        if _STOCK:
+            return True
+        stock = getattr(inline, "split_first_line", None)
+        if stock is None or stock is not getattr(line_break, "split_first_line", None):
+            return False
+        layout_class = line_break.Layout
+
+        def split_first_line(text: str, style: Any, context: Any, max_width: Any, justification_spacing: Any,
+                             is_line_start: bool = True, minimum: bool = False) -> tuple[Any, ...]:
+            try:
+                key = (text, max_width, justification_spacing, is_line_start, minimum, id(style.font_config),
+                       *[style[name] for name in STYLE_KEYS])
+                hash(key)
+                memo_ok = style["block_ellipsis"] == "none"  # an ellipsis would change the shared layout's text
+            except TypeError:
+                memo_ok = False
+            if not memo_ok:  # a property value that cannot be a key: break the line WeasyPrint's way
+                return stock(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+            memo = _memo()
+            known = memo.get(key)
+            if known is not None:
+                state, *numbers = known
+                layout = layout_class.__new__(layout_class)
+                layout.__dict__.update(state)
+                if "style" in state:
+                    layout.style = style
+                _STATS["hits"] += 1
+                return (layout, *numbers)
+            result = stock(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+            _STATS["misses"] += 1
+            state = dict(result[0].__dict__)
+            if "style" in state:
+                state["style"] = None  # the document's style is set on each copy; the memo keeps no document
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = (state, *result[1:])
+            return result
+
+        split_first_line.stock = stock  # type: ignore[attr-defined]
+        _STOCK.append(stock)
+        inline.split_first_line = split_first_line
+        return True
+
+
+def uninstall_line_memo() -> None:
+    """WeasyPrint's own line breaking again, and the memo forgotten (tests compare both)."""
+    from weasyprint.layout import inline
+
+    with _LOCK:
+        if _STOCK:
+            inline.split_first_line = _STOCK.pop()
+        _memo().clear()
