@@ -1,5 +1,5 @@
 """The PDF speed-ups (render/pdfparse.py, pdflayouts.py, pdfcascade.py, pdfdraw.py, pdflines.py,
-pdfmargins.py) reproduce WeasyPrint exactly.
+pdfmargins.py, pdfstyles.py) reproduce WeasyPrint exactly.
 
 Each test fails (never skips) when a WeasyPrint upgrade moves what a speed-up replaces, so the speed-up is
 looked at again instead of silently drawing something else.
@@ -80,7 +80,7 @@ def test_fast_tree_adds_the_implied_tbody() -> None:
 def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -> tuple[bytes, bytes]:
     """(PDF with the speed-ups, PDF with WeasyPrint's own parse and layouts)."""
     from docgen.render import pdf as pdfmod
-    from docgen.render import pdfcascade, pdfdraw, pdflayouts, pdflines, pdfmargins
+    from docgen.render import pdfcascade, pdfdraw, pdflayouts, pdflines, pdfmargins, pdfstyles
 
     form = find_form(form_id)
     assert form is not None
@@ -98,6 +98,7 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
         assert pdfcascade.install_cascade_memo()
         assert pdflines.install_line_memo()
         assert pdfmargins.install_margin_memo()
+        assert pdfstyles.install_style_memo()
         assert pdfdraw.install_fast_drawing()
     assert fast_again == fast
     return fast, stock
@@ -201,6 +202,25 @@ def test_margin_memo_applies_to_this_weasyprint() -> None:
     hits = pdfmargins._STATS["hits"]
     _, pages = compiled_pdf(form).render_counted(form.build(result), "t")
     assert pages >= 2 and pdfmargins._STATS["hits"] >= hits + pages  # every page number of the second report
+
+
+def test_style_memo_applies_to_this_weasyprint() -> None:
+    """Fails when WeasyPrint no longer makes computed styles through the three hooks render/pdfstyles.py wraps, or
+    when the cascade memo no longer names the elements' chains (the styles are then computed as usual)."""
+    from weasyprint import css
+
+    from docgen.render import pdfstyles
+
+    assert pdfstyles.install_style_memo()
+    assert css.ComputedStyle.__missing__ is not pdfstyles._STOCK["missing"]
+    result = run_file(EXAMPLE, "x").result
+    for form_id in ("monitor", "monitor-report"):
+        form = find_form(form_id)
+        assert result is not None and form is not None
+        compiled_pdf(form).render(form.build(result), "t")
+        filled = pdfstyles._STATS["filled"]
+        compiled_pdf(form).render(form.build(result), "t")
+        assert pdfstyles._STATS["filled"] > filled + 10, form_id  # the elements' and the pages' styles
 
 
 def test_margin_memo_only_for_plain_margin_content() -> None:

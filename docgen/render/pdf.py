@@ -10,7 +10,10 @@ a reduced user-agent stylesheet (only the rules of the elements the templates us
 WeasyPrint's own) and the template's own newlines between tags are dropped before it is compiled (never
 the data's); the HTML is parsed by expat when it can be (render/pdfparse.py), the cascade is remembered per
 kind of element (render/pdfcascade.py), each line's Pango layout is kept for drawing (render/pdflayouts.py),
-and font subsetting and stream compression are made cheaper in render/pdfspeed.py.
+and font subsetting and stream compression are made cheaper in render/pdfspeed.py. Across the documents of a
+process, lines of text already broken (render/pdflines.py), page-margin boxes (the reports' page numbers,
+render/pdfmargins.py) and computed style values (render/pdfstyles.py) are remembered, each keyed on exactly
+what determines it.
 
 A PDF without a CJK font would show empty boxes, so a render first checks (fontconfig) that a Chinese
 font is installed and otherwise says which package to install. Output is deterministic: no creation
@@ -45,6 +48,7 @@ from .pdfspeed import (
     install_one_pass_subset,
     resolved_font_families,
 )
+from .pdfstyles import install_style_memo
 
 STYLESHEET = "forms.css"
 INSTALL_PDF = ('PDF 需要可选组件 WeasyPrint：请运行 pip install "docgen[pdf]"'
@@ -243,6 +247,7 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_cascade_memo()
             install_line_memo()
             install_margin_memo()
+            install_style_memo()
             install_fast_drawing()
             _SHARED[folder] = (fonts, css, _html_class(wp, folder / STYLESHEET))
         fonts, css, html_class = _SHARED[folder]

@@ -9,6 +9,9 @@ element is a function of that chain, so :func:`install_cascade_memo` remembers i
 stylesheet objects live: they are parsed once per process) and copies it for the next element of that kind.
 Elements with a ``style`` attribute, and documents with any other stylesheet, are cascaded as before.
 
+The chains of a document's elements are kept on its ``StyleFor`` (``_docgen_chains``): render/pdfstyles.py names
+computed styles by them.
+
 The memo is added to WeasyPrint's own ``StyleFor.__init__`` source at two exact places; when the source no
 longer has them (another WeasyPrint), nothing is changed and tests/test_pdf_speed.py fails, so that this is
 looked at again. The same test renders PDFs with and without it and compares the bytes.
@@ -133,7 +136,7 @@ def _patched_source(source: str) -> str | None:
         "            elements_declarations[element] = elements_declarations.get(element, ()) + (\n"
         "                specificity, base_url, tinycss2.serialize(declarations))\n"))
     source = source.replace("        computed_cache = {}\n", "        computed_cache = {}\n"
-                            "        _docgen_chains = {}\n"
+                            "        _docgen_chains = self._docgen_chains = {}\n"
                             "        _docgen_safe = _docgen_cascade.sheets_are_safe(sheets)\n")
     source = source.replace(_BEFORE_SHEETS, (
         "            _docgen_key = _docgen_cascade.memo_key(element, etree_element, parent, _docgen_chains, sheets,\n"
