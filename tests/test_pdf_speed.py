@@ -213,6 +213,7 @@ def test_style_memo_applies_to_this_weasyprint() -> None:
 
     assert pdfstyles.install_style_memo()
     assert css.ComputedStyle.__missing__ is not pdfstyles._STOCK["missing"]
+    assert css.Style.__dict__["anonymous_style"] is not pdfstyles._STOCK["anonymous"]
     result = run_file(EXAMPLE, "x").result
     for form_id in ("monitor", "monitor-report"):
         form = find_form(form_id)
