@@ -388,12 +388,20 @@ def sheet_notes(path: Path, shown: str) -> list[str]:
 def xlsx_uses(path: Path, vocab: Vocabulary, shown: str) -> tuple[list[Use], list[TemplateProblem]]:
     from openpyxl import load_workbook
 
-    from .render.xlsx import PLACEHOLDER
-
     try:
-        wb = load_workbook(path)
+        wb = load_workbook(path, read_only=True)  # values only: a third of the time (no merged cells, styles)
     except Exception as exc:
         return [], [TemplateProblem(shown, "", "", f"无法读取 Excel 模板：{exc}")]
+    try:
+        uses, problems = _cell_uses(wb, vocab, shown)
+    finally:
+        wb.close()  # a read-only workbook keeps its file open
+    return uses, problems
+
+
+def _cell_uses(wb: Any, vocab: Vocabulary, shown: str) -> tuple[list[Use], list[TemplateProblem]]:
+    from .render.xlsx import PLACEHOLDER
+
     uses: list[Use] = []
     problems: list[TemplateProblem] = []
     for ws in wb.worksheets:

@@ -284,6 +284,11 @@ def test_fast_drawing_applies_to_this_weasyprint() -> None:
     assert pdfdraw.install_fast_drawing()
     assert text.draw_first_line is not pdfdraw._STOCK["draw_first_line"]
     assert draw.draw_border is not pdfdraw._STOCK["draw_border"]
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor")
+    assert result is not None and form is not None
+    compiled_pdf(form).render(form.build(result), "t")
+    assert text.draw_first_line.layout_ok == [True], "cffi's PangoGlyphInfo is not the layout pdfdraw reads"
 
 
 @pytest.mark.parametrize("form_id", ["monitor", "monitor-report"])

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..present import Grouped
 from . import paginate as pg
-from .model import Layout, Repeat, starts_here
+from .model import Layout
 
 LINE = 13.0  # pt a line of 9 pt text in a cell (LibreOffice, Noto CJK metrics; Word's 宋体 is shorter)
 ROW = 0.6  # pt a row adds to its lines (borders)
@@ -30,52 +30,40 @@ ONE_PAGE = 1.1  # a form estimated within this share of a page is left to the of
 
 def lines(text: str, width_pt: float, size: float) -> int:
     """Lines a text wraps to in a width: whole CJK characters a line (a half-width character counts 0.6)."""
-    per = max(1, math.floor(width_pt / size + 1e-9))
-    return sum(max(1, math.ceil(pg.text_ems(para) / per - 1e-9)) for para in str(text).split("\n"))
+    return pg.lines_in(text, max(1, math.floor(width_pt / size + 1e-9)))
+
+
+_CELL_PT: dict[tuple[str, float, float], float] = {}
 
 
 def cell_pt(text: str, width_cm: float, size: float) -> float:
-    return lines(text, width_cm * pg.PT_PER_CM - PAD_CM * pg.PT_PER_CM, size) * LINE * size / 9 + ROW
+    known = _CELL_PT.get((text, width_cm, size))
+    if known is None:
+        if len(_CELL_PT) > 65536:
+            _CELL_PT.clear()
+        known = _CELL_PT[text, width_cm, size] = (
+            lines(text, width_cm * pg.PT_PER_CM - PAD_CM * pg.PT_PER_CM, size) * LINE * size / 9 + ROW)
+    return known
 
 
 def capacity(layout: Layout) -> float:
     return 595.28 - 2 * 1.0 * pg.PT_PER_CM if layout.landscape else 841.89 - 2 * 1.8 * pg.PT_PER_CM
 
 
-def _values(layout: Layout, grid: list[Any], r_i: int, item: Mapping[str, Any] | None,
-            context: Mapping[str, Any]) -> dict[int, Any]:
-    """The values of row ``r_i``'s cells by origin column (an item's for a repeated row)."""
-    row = layout.rows[r_i]
-    out: dict[int, Any] = {}
-    if isinstance(row, Repeat) and item is not None:
-        col = 0
-        for cell in row.cells:
-            while col < len(grid[r_i]) and grid[r_i][col] is not None and grid[r_i][col][0] is not cell:
-                col += 1
-            out[col] = item.get(cell.field) if cell.field else pg.resolve(cell.text, context)
-            col += cell.span
-        return out
-    for col, slot in enumerate(grid[r_i]):
-        if slot is not None and starts_here(grid, r_i, col):
-            out[col] = pg.resolve(slot[0].text, context)
-    return out
-
-
-def _row(layout: Layout, grid: list[Any], r_i: int, values: dict[int, Any]) -> tuple[float, list[tuple[float, int]]]:
+def _row(layout: Layout, shape: pg.RowShape, values: dict[int, Any]) -> tuple[float, list[tuple[float, int]]]:
     """A row's own height (its one-row cells), and the (height, rows) of its cells over several rows (a group's
     label on its first row, a cell merged down)."""
-    drawn = [slot[0] for col, slot in enumerate(grid[r_i]) if slot is not None and starts_here(grid, r_i, col)]
-    own = LINE * max((c.size or layout.font_size for c in drawn), default=layout.font_size) / 9 + ROW
+    own = LINE * max((c.size or layout.font_size for _, c, _ in shape.drawn), default=layout.font_size) / 9 + ROW
     tall: list[tuple[float, int]] = []
-    for col, slot in enumerate(grid[r_i]):
-        if slot is None or not starts_here(grid, r_i, col) or slot[0].through:
+    for col, cell, width in shape.drawn:
+        if cell.through:
             continue
         value = values.get(col)
         text = "" if value is None else str(value)
         if not text or (isinstance(value, Grouped) and not value.first):
             continue
-        height = cell_pt(text, sum(layout.widths[col:col + slot[0].span]), slot[0].size or layout.font_size)
-        span = value.span if isinstance(value, Grouped) else slot[0].rows
+        height = cell_pt(text, width, cell.size or layout.font_size)
+        span = value.span if isinstance(value, Grouped) else cell.rows
         if span > 1:
             tall.append((height, span))
         else:
@@ -83,10 +71,9 @@ def _row(layout: Layout, grid: list[Any], r_i: int, values: dict[int, Any]) -> t
     return own, tall
 
 
-
-
-def heights(layout: Layout, context: Mapping[str, Any]) -> list[float]:
-    """The height of each unit of :func:`paginate.units` (same order), in the Word file's pages."""
+def heights(layout: Layout, context: Mapping[str, Any], stack: Sequence[pg.Unit] | None = None) -> list[float]:
+    """The height of each unit of :func:`paginate.units` (same order), in the Word file's pages (``stack``: those
+    units when they are made already)."""
     out: list[float] = []
     if layout.annex:
         out.append(ANNEX)
@@ -94,10 +81,9 @@ def heights(layout: Layout, context: Mapping[str, Any]) -> list[float]:
     if layout.subtitle:
         out.append(SUBTITLE)
     out += [TOP_LINE for _ in layout.top]
-    grid = pg.layout_grid(layout)
-    rows = [_row(layout, grid, r_i, _values(layout, grid, r_i, item, context))
-            for r_i, row in enumerate(layout.rows)
-            for item in ((context.get(row.name) or []) if isinstance(row, Repeat) else [None])]
+    shapes = pg.row_shapes(layout)
+    rows = [_row(layout, shapes[u.row], u.values)
+            for u in (stack if stack is not None else pg.units(layout, context)) if u.kind in ("row", "item")]
     table = [own for own, _ in rows]
     for i, (_, tall) in enumerate(rows):  # what a tall cell lacks goes on its first row (kept with its group)
         for height, span in tall:
@@ -117,10 +103,10 @@ def plan_breaks(layout: Layout, items: Sequence[Mapping[str, Any]], list_name: s
     (estimated within :data:`ONE_PAGE` pages: it may well fit on one, and its rows keep with their group)."""
     ctx: dict[str, Any] = dict(context or {})
     ctx[list_name] = list(items)
-    estimate = heights(layout, ctx)
+    measured = units_of() if units_of is not None else pg.units(layout, ctx)  # the other routes' units: copied
+    estimate = heights(layout, ctx, measured)
     if sum(estimate) <= capacity(layout) * ONE_PAGE:
         return None
-    measured = units_of() if units_of is not None else pg.units(layout, ctx)  # the other routes' units: copied
     stack = [dataclasses.replace(unit, heights=(height, height)) for unit, height in zip(measured, estimate,
                                                                                            strict=True)]
     cap = capacity(layout) * FILL

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..present import Grouped, Num
-from .model import Layout, Repeat, heading_block, occupancy, starts_here
+from .model import Cell, Layout, Repeat, heading_block, occupancy, starts_here
 
 BREAKS = "_page_breaks"  # context key: {list name: tuple of item indices where a new page starts}
 CONTINUED = "（续）"
@@ -69,10 +69,24 @@ def text_ems(text: str) -> float:
     return sum(map(_EMS.__getitem__, text))
 
 
+_LINES: dict[tuple[str, float], int] = {}
+
+
 def lines_in(text: str, ems_per_line: float) -> int:
-    """Lines a wrapped text takes in a width of ``ems_per_line`` (each paragraph at least one line)."""
+    """Lines a wrapped text takes in a width of ``ems_per_line`` (each paragraph at least one line); remembered
+    per text and width (labels, headings and short values recur in every form)."""
     per = max(ems_per_line, 1.0)
-    return sum(max(1, math.ceil(text_ems(para) / per - 1e-9)) for para in str(text).split("\n"))
+    text = str(text)
+    known = _LINES.get((text, per))
+    if known is None:
+        if len(text) <= per and "\n" not in text:
+            known = 1  # no character is wider than an em
+        else:
+            known = sum(max(1, math.ceil(text_ems(para) / per - 1e-9)) for para in text.split("\n"))
+        if len(_LINES) > 65536:
+            _LINES.clear()
+        _LINES[text, per] = known
+    return known
 
 
 def resolve(text: str, context: Mapping[str, Any]) -> str:
@@ -94,6 +108,8 @@ def resolve(text: str, context: Mapping[str, Any]) -> str:
             return "" if found is None or isinstance(found, (list, dict)) else str(found)
         return expr
 
+    if "{" not in text:
+        return text
     return _PLACEHOLDER.sub(value, text.replace("|merge", ""))
 
 
@@ -118,16 +134,25 @@ def _xlsx_width(width_cm: float) -> float:
     return round(max(2.0, (width_cm - 0.38) * 5.2), 1)
 
 
+_XLSX_PT: dict[tuple[str, float, float], float] = {}
+
+
 def _xlsx_cell_pt(text: str, width_units: float, size: float = 9.0) -> float:
-    """render/xlsxfast's row height for a wrapped text (its ``_height_for``)."""
+    """render/xlsxfast's row height for a wrapped text (its ``_height_for``), remembered per text and width."""
     if len(text) <= 3 and "\n" not in text:
         return 0.0
-    units = max(width_units - 1, 1)
-    lines = 0
-    for para in text.split("\n"):
-        used = (len(para) + 0.8 * int(sum(map(_WIDE.__getitem__, para)))) * size / 11
-        lines += max(1, math.ceil(used / units))
-    return lines * size * 1.4 + 4
+    known = _XLSX_PT.get((text, width_units, size))
+    if known is None:
+        units = max(width_units - 1, 1)
+        lines = 0
+        for para in text.split("\n"):
+            used = (len(para) + 0.8 * int(sum(map(_WIDE.__getitem__, para)))) * size / 11
+            lines += max(1, math.ceil(used / units))
+        known = lines * size * 1.4 + 4
+        if len(_XLSX_PT) > 65536:
+            _XLSX_PT.clear()
+        _XLSX_PT[text, width_units, size] = known
+    return known
 
 
 # XLSX rows compile/xlsx writes outside the table (explicit heights, pt)
@@ -188,48 +213,88 @@ class Unit:
     row: int = -1  # the layout's table row (a fixed row or the repeated row of an item)
     group_start: bool = False  # the item starts a group of the list's innermost grouped column
     headed: bool = False  # a page starting here repeats the column headings
+    values: dict[int, Any] = field(default_factory=dict)  # a table row's cell values by origin column
 
 
-def _row_heights(layout: Layout, grid: list[Any], r_i: int, values: dict[int, Any],
-                 spans: dict[int, int]) -> tuple[float, float]:
-    """Estimated (WeasyPrint, XLSX) height of table row ``r_i`` with its cells' values by origin column."""
+@dataclass(frozen=True)
+class RowShape:
+    """What measuring a table row needs of the layout, worked out once per layout object and row."""
+
+    one_row: tuple[tuple[int, float, float], ...]  # (origin column, width cm, XLSX units) of the cells within
+    # this row alone (not over several rows, not a through-running label): they set the row's height
+    drawn: tuple[tuple[int, Cell, float], ...]  # (origin column, cell, width cm) of every cell drawn in this row
+    slots: tuple[tuple[int, Cell], ...]  # a repeated row: (origin column, cell) of each of its cells, in order
+
+
+_SHAPES: dict[int, tuple[Layout, list[RowShape]]] = {}
+
+
+def row_shapes(layout: Layout) -> list[RowShape]:
+    """Each table row's :class:`RowShape`, once per layout object (the compiled layouts are kept)."""
+    known = _SHAPES.get(id(layout))
+    if known is None or known[0] is not layout:
+        if len(_SHAPES) > 64:
+            _SHAPES.clear()
+        grid = layout_grid(layout)
+        shapes = []
+        for r_i, row in enumerate(layout.rows):
+            drawn = []
+            one_row = []
+            for col, slot in enumerate(grid[r_i]):
+                if slot is None or not starts_here(grid, r_i, col):
+                    continue
+                cell = slot[0]
+                width = sum(layout.widths[col:col + cell.span])
+                drawn.append((col, cell, width))
+                if cell.rows <= 1 and not cell.through:
+                    one_row.append((col, width, sum(_xlsx_width(w) for w in layout.widths[col:col + cell.span])))
+            slots = []
+            if isinstance(row, Repeat):
+                col = 0
+                for cell in row.cells:
+                    while col < len(grid[r_i]) and grid[r_i][col] is not None and grid[r_i][col][0] is not cell:
+                        col += 1
+                    slots.append((col, cell))
+                    col += cell.span
+            shapes.append(RowShape(tuple(one_row), tuple(drawn), tuple(slots)))
+        known = _SHAPES[id(layout)] = (layout, shapes)
+    return known[1]
+
+
+_CELL_PT: dict[tuple[str, float, float, float], tuple[float, float]] = {}
+
+
+def _cell_pt(text: str, width_cm: float, units: float, size: float) -> tuple[float, float]:
+    """(WeasyPrint, XLSX) height of a cell's text, remembered per text and width."""
+    key = (text, width_cm, units, size)
+    known = _CELL_PT.get(key)
+    if known is None:
+        if len(_CELL_PT) > 65536:
+            _CELL_PT.clear()
+        known = _CELL_PT[key] = (_html_cell_pt(text, width_cm, size), _xlsx_cell_pt(text, units, size))
+    return known
+
+
+def _row_heights(layout: Layout, shape: RowShape, values: dict[int, Any], spans: dict[int, int],
+                 xlsx: float) -> tuple[float, float]:
+    """Estimated (WeasyPrint, XLSX) height of a table row with its cells' values by origin column (``xlsx``: the
+    row's own XLSX height, at least)."""
     html = 9 * 1.3 + 2.5
-    xlsx = layout.row_heights.get(r_i, XLSX_REPEAT_ROW if isinstance(layout.rows[r_i], Repeat) else XLSX_FIXED_ROW)
-    for col, width, units in _one_row_cells(layout, grid, r_i):
-        if spans.get(col, 1) != 1:
+    for col, width, units in shape.one_row:
+        if spans and spans.get(col, 1) != 1:
             continue  # covered by a group's merge: the group's rows share its height
         value = values.get(col)
-        text = "" if value is None else str(value)
+        if value is None:
+            continue
+        text = str(value)
         if not text:
             continue
-        html = max(html, _html_cell_pt(text, width, layout.font_size))
-        if isinstance(value, Num) and value.value is not None:
-            continue  # an XLSX number does not wrap
-        xlsx = max(xlsx, _xlsx_cell_pt(text, units, layout.font_size))
+        cell_html, cell_xlsx = _cell_pt(text, width, units, layout.font_size)
+        if cell_html > html:
+            html = cell_html
+        if cell_xlsx > xlsx and not (isinstance(value, Num) and value.value is not None):
+            xlsx = cell_xlsx  # (an XLSX number does not wrap)
     return html, xlsx
-
-
-_ROW_CELLS: dict[tuple[int, int], tuple[Layout, list[tuple[int, float, float]]]] = {}
-
-
-def _one_row_cells(layout: Layout, grid: list[Any], r_i: int) -> list[tuple[int, float, float]]:
-    """(origin column, width in cm, XLSX width units) of the cells drawn in row ``r_i`` within that row alone
-    (not over several rows, not a through-running label); once per layout object and row."""
-    known = _ROW_CELLS.get((id(layout), r_i))
-    if known is None or known[0] is not layout:
-        if len(_ROW_CELLS) > 4096:
-            _ROW_CELLS.clear()
-        cells = []
-        for col, slot in enumerate(grid[r_i]):
-            if slot is None or not starts_here(grid, r_i, col):
-                continue
-            cell = slot[0]
-            if cell.rows > 1 or cell.through:
-                continue  # over several rows: they share its height
-            cells.append((col, sum(layout.widths[col:col + cell.span]),
-                          sum(_xlsx_width(w) for w in layout.widths[col:col + cell.span])))
-        known = _ROW_CELLS[id(layout), r_i] = (layout, cells)
-    return known[1]
 
 
 def units(layout: Layout, context: Mapping[str, Any]) -> list[Unit]:
@@ -242,36 +307,32 @@ def units(layout: Layout, context: Mapping[str, Any]) -> list[Unit]:
     if layout.subtitle:
         out.append(Unit("top", (12 * 1.3 + 6, XLSX_SUBTITLE)))
     out += [Unit("top", (10.5 * 1.3 + 3, XLSX_LINE)) for _ in layout.top]
-    grid = layout_grid(layout)
+    shapes = row_shapes(layout)
     start, count = layout_heading(layout)
     for r_i, row in enumerate(layout.rows):
         headed = bool(count) and r_i >= start + count
+        shape = shapes[r_i]
+        base = layout.row_heights.get(r_i, XLSX_REPEAT_ROW if isinstance(row, Repeat) else XLSX_FIXED_ROW)
         if isinstance(row, Repeat):
             items = context.get(row.name) or []
             grouped = [c.field for c in row.cells if c.grouped and c.field]
             inner = grouped[-1] if grouped else None
+            fixed = {col: resolve(cell.text, context) for col, cell in shape.slots if not cell.field}
             for k, item in enumerate(items):
                 texts: dict[int, Any] = {}
                 spans: dict[int, int] = {}
-                col = 0
-                for cell in row.cells:
-                    while col < len(grid[r_i]) and grid[r_i][col] is not None and grid[r_i][col][0] is not cell:
-                        col += 1
-                    value = item.get(cell.field) if cell.field else resolve(cell.text, context)
+                for col, cell in shape.slots:
+                    value = item.get(cell.field) if cell.field else fixed[col]
                     if isinstance(value, Grouped):
                         spans[col] = value.span if value.first else 0
                     texts[col] = value
-                    col += cell.span
                 value = item.get(inner) if inner else None
                 start_of_group = not isinstance(value, Grouped) or value.first
-                out.append(Unit("item", _row_heights(layout, grid, r_i, texts, spans), list_name=row.name, index=k,
-                                group_start=start_of_group, headed=headed, row=r_i))
+                out.append(Unit("item", _row_heights(layout, shape, texts, spans, base), list_name=row.name, index=k,
+                                group_start=start_of_group, headed=headed, row=r_i, values=texts))
             continue
-        texts = {}
-        for col, slot in enumerate(grid[r_i]):
-            if slot is not None and starts_here(grid, r_i, col):
-                texts[col] = resolve(slot[0].text, context)
-        out.append(Unit("row", _row_heights(layout, grid, r_i, texts, {}), headed=headed, row=r_i))
+        texts = {col: resolve(cell.text, context) for col, cell, _ in shape.drawn}
+        out.append(Unit("row", _row_heights(layout, shape, texts, {}, base), headed=headed, row=r_i, values=texts))
     page_cm = 29.7 - 3.0 if landscape else 21.0 - 4.0  # forms.css: the body's width
     table_cm = sum(layout.widths)
     table_units = sum(_xlsx_width(w) for w in layout.widths)

@@ -158,9 +158,15 @@ def group_keeps(xml: str) -> str:
 
 def apply_breaks(document: bytes) -> bytes:
     """Each page-break marker (between two rows) → the table closed, a paragraph starting the new page, the table
-    reopened with its properties, grid and column-heading rows (the ``w:tblHeader`` rows that open it)."""
+    reopened with its properties, grid and column-heading rows (the ``w:tblHeader`` rows that open it).
+
+    Linear in the document: the markers come in order, so the table around each is looked for only since the
+    previous one, and a table's opening is worked out once."""
     out: list[bytes] = []
     pos = 0
+    searched = 0  # the table starts before this offset are known: the last one is ``start``
+    start = -1
+    reopen: dict[int, bytes | None] = {}  # table start → what reopens it on a new page
     while True:
         at = document.find(_BREAK, pos)
         if at < 0:
@@ -168,19 +174,30 @@ def apply_breaks(document: bytes) -> bytes:
             return b"".join(out)
         out.append(document[pos:at])
         pos = at + len(_BREAK)
-        start = max(document.rfind(b"<w:tbl>", 0, at), document.rfind(b"<w:tbl ", 0, at))
+        start = max(start, document.rfind(b"<w:tbl>", searched, at), document.rfind(b"<w:tbl ", searched, at))
+        searched = at
         if start < 0:
             continue  # not in a table: dropped
-        inside = document.index(b">", start) + 1
-        first = _ROW_BYTES.search(document, inside)
-        if first is None or first.start() > at:
-            continue
-        heads = []
-        row = _ROW_BYTES.match(document, first.start())
-        while row is not None and row.end() <= at and b"<w:tblHeader" in row.group(0).split(b"</w:trPr>")[0]:
-            heads.append(row.group(0))
-            row = _ROW_BYTES.match(document, row.end())
-        out.append(b"</w:tbl>" + _PAGE_START + document[start:first.start()] + b"".join(heads))
+        again = reopen.get(start)
+        if again is None:
+            again = reopen[start] = _reopening(document, start, at)
+        if again is not None:
+            out.append(again)
+
+
+def _reopening(document: bytes, start: int, at: int) -> bytes | None:
+    """The table that starts at ``start`` closed and opened again on a new page (its properties, grid and heading
+    rows), for a break at ``at``; None when ``at`` is not after the table's first row."""
+    inside = document.index(b">", start) + 1
+    first = _ROW_BYTES.search(document, inside)
+    if first is None or first.start() > at:
+        return None
+    heads = []
+    row = _ROW_BYTES.match(document, first.start())
+    while row is not None and row.end() <= at and b"<w:tblHeader" in row.group(0).split(b"</w:trPr>")[0]:
+        heads.append(row.group(0))
+        row = _ROW_BYTES.match(document, row.end())
+    return b"</w:tbl>" + _PAGE_START + document[start:first.start()] + b"".join(heads)
 
 
 def _text_passes(xml: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import io
 import os
 import struct
@@ -88,14 +89,8 @@ def write_zip(parts: list[tuple[str, bytes]], deflated: Deflated | None = None,
                     deflated.clear()
                 deflated[data] = known
         crc, stream = known
-        info = _info(name)
-        info.CRC, info.compress_size, info.file_size = crc, len(stream), len(data)
-        header = info.FileHeader(False)
-        filename, flags = info._encodeFilenameFlags()
-        central.append(struct.pack(
-            zipfile.structCentralDir, zipfile.stringCentralDir, info.create_version, info.create_system,
-            info.extract_version, info.reserved, flags, info.compress_type, *_DOS_TIME, crc, len(stream),
-            len(data), len(filename), 0, 0, 0, info.internal_attr, info.external_attr, offset) + filename)
+        header, record, filename = _entry(name, crc, len(stream), len(data))
+        central.append(record + struct.pack("<L", offset) + filename)
         local += (header, stream)
         offset += len(header) + len(stream)
     if offset > _ZIP64_FROM or len(parts) >= 0xFFFF:
@@ -104,6 +99,21 @@ def write_zip(parts: list[tuple[str, bytes]], deflated: Deflated | None = None,
     end = struct.pack(zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, len(parts), len(parts),
                       len(directory), offset, 0)
     return b"".join(local) + directory + end
+
+
+@functools.lru_cache(maxsize=1024)
+def _entry(name: str, crc: int, compressed: int, size: int) -> tuple[bytes, bytes, bytes]:
+    """A part's local file header, its central directory record up to the header offset, and its encoded name
+    (the same for a template's fixed parts in every document: made once)."""
+    info = _info(name)
+    info.CRC, info.compress_size, info.file_size = crc, compressed, size
+    header = info.FileHeader(False)
+    filename, flags = info._encodeFilenameFlags()
+    record = struct.pack(
+        zipfile.structCentralDir, zipfile.stringCentralDir, info.create_version, info.create_system,
+        info.extract_version, info.reserved, flags, info.compress_type, *_DOS_TIME, crc, compressed,
+        size, len(filename), 0, 0, 0, info.internal_attr, info.external_attr, 0)[:-4]  # the offset goes last
+    return header, record, filename
 
 
 _DOS_TIME = ((FIXED_TIME[3] << 11 | FIXED_TIME[4] << 5 | FIXED_TIME[5] // 2),

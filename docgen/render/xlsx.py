@@ -34,22 +34,11 @@ from openpyxl.writer import excel
 from openpyxl.writer.excel import ExcelWriter
 
 from ..compile.paginate import BREAKS
-from ..errors import TemplateKeyError
 from ..present import Grouped, Num
+from .cells import PLACEHOLDER, lookup
 from .package import FIXED_DATETIME, FixedTimeZipFile
 
-PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s|]+)\s*\}\}")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def lookup(context: dict[str, Any], dotted: str) -> Any:
-    value: Any = context
-    for part in dotted.split("."):
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        else:
-            raise TemplateKeyError(dotted)
-    return value
 
 
 def write_cell(cell: Cell, value: Any) -> None:

@@ -24,13 +24,11 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from lxml import etree
-from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
-from openpyxl.utils import column_index_from_string, get_column_letter
 
 from ..compile.paginate import BREAKS
 from ..present import Grouped, Num
-from .package import core_properties, with_custom_properties, write_zip
-from .xlsx import PLACEHOLDER, lookup
+from .cells import BUILTIN_NUMBER_FORMATS, PLACEHOLDER, column_index, column_letter, lookup
+from .package import CUSTOM, Deflated, core_properties, with_custom_properties, write_zip
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _N = f"{{{NS}}}"
@@ -38,6 +36,7 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _REF = re.compile(r"([A-Z]+)(\d+)")
 _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+_FRESH = frozenset(("docProps/core.xml", CUSTOM))  # parts that change with every document
 FORMATS = ("0", "0.00", "0%", "0.00%")  # the Excel formats present.Num values use (all built in)
 
 
@@ -59,6 +58,18 @@ class TemplateRow:
 
 
 @dataclass
+class CellPlan:
+    """A template cell as each render writes it (worked out once per sheet)."""
+
+    cell: TemplateCell
+    letter: str  # its column's letter
+    whole: str | None  # the dotted name when the cell is one placeholder and nothing else
+    units: float | None  # the width its text wraps in (Excel units), None when it does not set the row's height
+    font_size: float
+    tall: bool  # merged over several rows in the template
+
+
+@dataclass
 class Merge:
     min_row: int
     min_col: int
@@ -74,6 +85,15 @@ class Sheet:
     rows: list[TemplateRow]
     merges: list[Merge]
     widths: dict[int, float] = field(default_factory=dict)
+
+
+@dataclass
+class RowPlan:
+    row: TemplateRow
+    cells: list[CellPlan]
+    static_need: float  # the height its cells without placeholders need
+    roots: list[str]  # the first names of its placeholders (a list among them makes the row repeat)
+    single_row_merges: list[Merge]
 
 
 @dataclass
@@ -99,7 +119,7 @@ def _col_of(ref: str) -> tuple[int, int]:
     m = _REF.fullmatch(ref)
     if m is None:
         raise ValueError(f"bad cell reference {ref!r}")
-    return column_index_from_string(m.group(1)), int(m.group(2))
+    return column_index(m.group(1)), int(m.group(2))
 
 
 class CompiledXlsx:
@@ -114,6 +134,8 @@ class CompiledXlsx:
         self.sheets = [self._compile_sheet(p, parts[p], shared) for p in self._sheet_paths(parts)]
         used = {c.style or "0" for s in self.sheets for r in s.rows for c in r.cells if c.text is not None}
         self.styles, self._style_xml, self._variants = self._compile_styles(parts, used)
+        self._row_plans: dict[str, list[RowPlan]] = {}
+        self._deflated: Deflated = {}  # the template's parts that never change, deflated once
 
     # --- compile -------------------------------------------------------------------------------
 
@@ -151,7 +173,7 @@ class CompiledXlsx:
         for style in sorted(shared_cells, key=int):
             base = xfs[int(style)]
             for fmt in FORMATS:
-                fmt_id = BUILTIN_FORMATS_REVERSE.get(fmt)
+                fmt_id = BUILTIN_NUMBER_FORMATS.get(fmt)
                 if fmt_id is None:  # pragma: no cover - both formats are built in
                     continue
                 new = etree.fromstring(etree.tostring(base))
@@ -227,7 +249,7 @@ class CompiledXlsx:
             elif name == "xl/calcChain.xml":
                 continue
             parts.append((name, data))
-        return write_zip(with_custom_properties(parts, properties))
+        return write_zip(with_custom_properties(parts, properties), self._deflated, _FRESH | frozenset(rendered))
 
     def _cell(self, ref: str, cell: TemplateCell, value: Any) -> str:
         style = cell.style
@@ -253,37 +275,70 @@ class CompiledXlsx:
             return lookup(scope, whole.group(1))
         return PLACEHOLDER.sub(lambda m: str(lookup(scope, m.group(1)) or ""), template)
 
+    def _plan_rows(self, sheet: Sheet) -> list[RowPlan]:
+        """What rendering each template row needs that does not depend on the data, once per sheet."""
+        plans = self._row_plans.get(sheet.path)
+        if plans is not None:
+            return plans
+        single_row_merges: dict[int, list[Merge]] = {}
+        for m in sheet.merges:
+            if m.min_row == m.max_row:
+                single_row_merges.setdefault(m.min_row, []).append(m)
+        plans = []
+        for row in sheet.rows:
+            wide_cells = {m.min_col: m for m in single_row_merges.get(row.index, [])}
+            tall = {m.min_col for m in sheet.merges if m.min_row == row.index and m.max_row > m.min_row}
+            cells = []
+            static_need = 0.0
+            for cell in row.cells:
+                wide = wide_cells.get(cell.col)
+                info = self.styles[int(cell.style or 0)]
+                units = None
+                if info.wrap and cell.col not in tall:
+                    last = wide.max_col if wide is not None else cell.col
+                    width = sum(sheet.widths.get(c, 8.43) for c in range(cell.col, last + 1))
+                    units = max(width - 1, 1)
+                if cell.text is None and cell.static_text and units is not None:
+                    static_need = max(static_need, _wrapped_height(cell.static_text, units, info.font_size))
+                whole = PLACEHOLDER.fullmatch(cell.text.strip()) if cell.text is not None else None
+                cells.append(CellPlan(cell, column_letter(cell.col), whole.group(1) if whole else None,
+                                      units, info.font_size, cell.col in tall))
+            roots = [expr.split(".")[0] for c in row.cells if c.text is not None
+                     for expr in PLACEHOLDER.findall(c.text)]
+            plans.append(RowPlan(row, cells, static_need, roots, single_row_merges.get(row.index, [])))
+        self._row_plans[sheet.path] = plans
+        return plans
+
     def _render_sheet(self, sheet: Sheet, context: dict[str, Any]) -> str:
         out_rows: list[tuple[int, dict[str, str], list[str], float]] = []  # index, attrs, cells xml, height needed
         new_merges: list[Merge] = []
         starts: dict[int, tuple[int, int]] = {}  # template row → (first new row, last new row)
         shift = 0
         page_rows: list[int] = []  # rows that start a printed page (the page plan: compile/paginate)
-        single_row_merges = {}
-        for m in sheet.merges:
-            if m.min_row == m.max_row:
-                single_row_merges.setdefault(m.min_row, []).append(m)
-        for row in sheet.rows:
-            name = self._repeat_name(row, context)
+        for plan in self._plan_rows(sheet):
+            row = plan.row
+            name = next((root for root in plan.roots if isinstance(context.get(root), list)), None)
             items: list[Any] = context[name] if name is not None else [None]
             count = max(len(items), 1)
             first = row.index + shift
             starts[row.index] = (first, first + count - 1)
-            wide_cells = {m.min_col: m for m in single_row_merges.get(row.index, [])}
-            tall = {m.min_col for m in sheet.merges if m.min_row == row.index and m.max_row > m.min_row}
             for k in range(count):
                 index = first + k
                 scope = context if name is None or not items else {**context, name: items[k]}
                 cells: list[str] = []
-                need = 0.0
-                for cell in row.cells:
-                    ref = f"{get_column_letter(cell.col)}{index}"
+                need = plan.static_need
+                for cp in plan.cells:
+                    cell = cp.cell
+                    ref = f"{cp.letter}{index}"
                     if cell.text is None:
                         cells.append(_with_ref(cell.xml, ref))
-                        if cell.static_text and cell.col not in tall:
-                            need = max(need, self._height_for(sheet, cell, cell.static_text, wide_cells.get(cell.col)))
                         continue
-                    value = self._value(cell.text, scope) if (name is None or items) else None
+                    if name is not None and not items:
+                        value = None
+                    elif cp.whole is not None:
+                        value = lookup(scope, cp.whole)
+                    else:
+                        value = self._value(cell.text, scope)
                     if isinstance(value, Grouped):
                         if not value.first:
                             value = None  # covered by its group's merge
@@ -292,12 +347,13 @@ class CompiledXlsx:
                             cells.append(self._cell(ref, cell, value))
                             continue  # a label over several rows: they share its height
                     cells.append(self._cell(ref, cell, value))
-                    if cell.col not in tall:
-                        need = max(need, self._height_for(sheet, cell, value, wide_cells.get(cell.col)))
+                    if cp.units is not None and isinstance(value, str) and not (
+                            isinstance(value, Num) and value.value is not None):
+                        need = max(need, _wrapped_height(value, cp.units, cp.font_size))
                 out_rows.append((index, row.attrs, cells, need))
             if name is not None:
                 page_rows += [first + b for b in (context.get(BREAKS) or {}).get(name, ()) if 0 <= b < count]
-                for m in single_row_merges.get(row.index, []):
+                for m in plan.single_row_merges:
                     new_merges.extend(Merge(first + k, m.min_col, first + k, m.max_col) for k in range(1, count))
             shift += count - 1
 
@@ -322,41 +378,34 @@ class CompiledXlsx:
         last_row = out_rows[-1][0] if out_rows else 1
         last_col = max((c.col for r in sheet.rows for c in r.cells), default=1)
         merge_xml = "".join(
-            f'<mergeCell ref="{get_column_letter(m.min_col)}{m.min_row}:{get_column_letter(m.max_col)}{m.max_row}"/>'
+            f'<mergeCell ref="{column_letter(m.min_col)}{m.min_row}:{column_letter(m.max_col)}{m.max_row}"/>'
             for m in merges
         )
         merge_block = f'<mergeCells count="{len(merges)}">{merge_xml}</mergeCells>' if merges else ""
-        head = sheet.head.replace("{dimension}", f"A1:{get_column_letter(last_col)}{last_row}")
+        head = sheet.head.replace("{dimension}", f"A1:{column_letter(last_col)}{last_row}")
         tail = sheet.tail.replace("{merges}", merge_block)
         return head + "<sheetData>" + "".join(body) + "</sheetData>" + with_row_breaks(tail, page_rows)
 
-    @staticmethod
-    def _repeat_name(row: TemplateRow, context: dict[str, Any]) -> str | None:
-        for cell in row.cells:
-            if cell.text is not None:
-                for expr in PLACEHOLDER.findall(cell.text):
-                    root = expr.split(".")[0]
-                    if isinstance(context.get(root), list):
-                        return root
-        return None
 
-    def _height_for(self, sheet: Sheet, cell: TemplateCell, value: Any, wide: Merge | None) -> float:
-        """Points a wrapped text needs: lines (from characters and the merged width) × line height."""
-        if not isinstance(value, str) or (len(value) <= 3 and "\n" not in value):
-            return 0.0
-        if isinstance(value, Num) and value.value is not None:
-            return 0.0  # written as a number: numbers do not wrap
-        info = self.styles[int(cell.style or 0)]
-        if not info.wrap:
-            return 0.0
-        last = wide.max_col if wide is not None else cell.col
-        width = sum(sheet.widths.get(c, 8.43) for c in range(cell.col, last + 1))
-        units = max(width - 1, 1)
+_HEIGHTS: dict[tuple[str, float, float], float] = {}
+
+
+def _wrapped_height(value: str, units: float, font_size: float) -> float:
+    """Points a wrapped text needs in a width of ``units`` (Excel column units): lines (from its characters) ×
+    line height; 0 for a text of at most three characters on one line. Remembered per text and width."""
+    if len(value) <= 3 and "\n" not in value:
+        return 0.0
+    known = _HEIGHTS.get((value, units, font_size))
+    if known is None:
         lines = 0
         for para in value.split("\n"):
-            used = (len(para) + 0.8 * len(_WIDE.findall(para))) * info.font_size / 11
+            used = (len(para) + 0.8 * len(_WIDE.findall(para))) * font_size / 11
             lines += max(1, math.ceil(used / units))
-        return lines * info.font_size * 1.4 + 4
+        known = lines * font_size * 1.4 + 4
+        if len(_HEIGHTS) > 65536:
+            _HEIGHTS.clear()
+        _HEIGHTS[str(value), units, font_size] = known
+    return known
 
 
 def split_at_pages(merges: list[Merge], page_rows: list[int]) -> list[Merge]:

@@ -28,10 +28,11 @@ def percent(value: Decimal | int) -> Fraction:
 
 def round_half_up(value: Fraction | Decimal, places: int = 2) -> Decimal:
     """四舍五入 to ``places`` decimals, exactly, whatever the input type or size (no context precision)."""
-    exact = Fraction(value) if isinstance(value, Decimal) else value
-    scaled = abs(exact) * 10**places
-    whole = int(scaled + Fraction(1, 2))  # floor(x + 1/2) for x ≥ 0: half away from zero
+    numerator, denominator = value.as_integer_ratio()  # exact for Fraction, Decimal and int
+    scale = 10**places
+    # floor(|x| · 10^places + 1/2) in integers: half away from zero
+    whole = (2 * abs(numerator) * scale + denominator) // (2 * denominator)
     if whole == 0:
         return Decimal(f"0e-{places}")  # never "-0.00"
-    sign = "-" if exact < 0 else ""
+    sign = "-" if numerator < 0 else ""
     return Decimal(f"{sign}{whole}e-{places}")  # built from text: exact, however many digits
