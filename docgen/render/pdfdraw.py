@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import struct
 import threading
+from operator import add
 from typing import Any
 
 # the WeasyPrint functions reproduced here, as their source was when this was written: a new version that
@@ -120,17 +121,17 @@ def _make_draw_first_line(stock: Any) -> Any:
             to_unicode = font.to_unicode
             font_widths = font.widths
             if not to_unicode.keys() >= set(gids) or not font_widths.keys() >= set(gids):
-                clusters = glyph_string.log_clusters
+                clusters = ffi.unpack(glyph_string.log_clusters, count)  # one copy, not a cffi read per glyph
                 item = glyph_item.item
                 rtl = item.analysis.level % 2
+                offset, length = item.offset, item.length
                 for i, glyph_id in enumerate(gids):
                     if glyph_id not in to_unicode:
-                        offset = item.offset
                         t1 = clusters[i]
                         if rtl:
-                            t2 = item.length if i == 0 else clusters[i - 1]
+                            t2 = length if i == 0 else clusters[i - 1]
                         else:
-                            t2 = item.length if i == count - 1 else clusters[i + 1]
+                            t2 = length if i == count - 1 else clusters[i + 1]
                         utf8_text = utf8_text or layout.text.encode()
                         to_unicode[glyph_id] = utf8_text[offset + t1:offset + t2].decode()
                     if glyph_id not in font_widths:
@@ -145,15 +146,22 @@ def _make_draw_first_line(stock: Any) -> Any:
                 kernings = [font_widths[g] + x / font_size - w * 1000 * FROM_UNITS / font_size
                             for g, x, w in zip(gids, x_offsets, widths, strict=True)]
                 after = {k: f">{int(k)}<" if k else "" for k in set(kernings)}
-                string += "".join([before[x] + hexes[i:i + 4] + after[k]
-                                   for i, x, k in zip(range(0, 4 * count, 4), x_offsets, kernings, strict=True)])
+                heads = list(map(before.__getitem__, x_offsets))
+                tails = list(map(after.__getitem__, kernings))
+                glyphs = [hexes[i:i + 4] for i in range(0, 4 * count, 4)]
+                if count > 1 and len(set(heads[1:])) == 1 and len(set(tails[:-1])) == 1:
+                    # letter-spacing: the same shift before every glyph but the first and the same adjustment
+                    # after every glyph but the last: the pieces between the glyphs are all the same string
+                    string += heads[0] + (tails[0] + heads[1]).join(glyphs) + tails[-1]
+                else:
+                    string += "".join(map(add, map(add, heads, glyphs), tails))
             else:
                 kernings = [font_widths[g] + 0.0 - w * 1000 * FROM_UNITS / font_size
                             for g, w in zip(gids, widths, strict=True)]
                 if any(kernings):
                     after = {k: f">{int(k)}<" if k else "" for k in set(kernings)}
-                    string += "".join([hexes[i:i + 4] + after[k]
-                                       for i, k in zip(range(0, 4 * count, 4), kernings, strict=True)])
+                    glyphs = [hexes[i:i + 4] for i in range(0, 4 * count, 4)]
+                    string += "".join(map(add, glyphs, map(after.__getitem__, kernings)))
                 else:
                     string += hexes
             if string[-1] == "<":
