@@ -97,6 +97,7 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
         assert pdflayouts.install_kept_layouts()
         assert pdfcascade.install_cascade_memo()
         assert pdflines.install_line_memo()
+        assert pdflines.install_strut_memo()
         assert pdfmargins.install_margin_memo()
         assert pdfstyles.install_style_memo()
         assert pdfdraw.install_fast_drawing()
@@ -213,6 +214,7 @@ def test_style_memo_applies_to_this_weasyprint() -> None:
 
     assert pdfstyles.install_style_memo()
     assert css.ComputedStyle.__missing__ is not pdfstyles._STOCK["missing"]
+    assert css.Style.__dict__["anonymous_style"] is not pdfstyles._STOCK["anonymous"]
     result = run_file(EXAMPLE, "x").result
     for form_id in ("monitor", "monitor-report"):
         form = find_form(form_id)
@@ -242,6 +244,26 @@ def test_margin_memo_only_for_plain_margin_content() -> None:
         assert margin_counters(f"@page {{ @top-center {{ {margin} }} }}") is None, margin
     assert margin_counters('@page :left { @bottom-left { content: "第" counter(page) "/" counter(pages) } }') == {
         "page", "pages"}
+
+
+def test_strut_memo_applies_to_this_weasyprint() -> None:
+    """Fails when WeasyPrint's strut is no longer the function render/pdflines.py looks up, or its cache key reads
+    a style property the memo's key does not."""
+    import inspect
+    import re
+    import sys
+
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    from docgen.render import pdflines
+
+    assert pdflines.install_strut_memo()
+    assert inline.strut is line_break.strut and line_break.strut.stock is not None  # type: ignore[attr-defined]
+    stock = line_break.strut.stock  # type: ignore[attr-defined]
+    assert not [name for name, module in sys.modules.items() if getattr(module, "strut", None) is stock]
+    read = set(re.findall(r"style\[['\"]([a-z_]+)['\"]\]", inspect.getsource(line_break._font_style_cache_key)))
+    assert read == set(pdflines.STRUT_KEYS) | {"font_size", "line_height"}
 
 
 def test_cascade_memo_applies_to_this_weasyprint() -> None:
@@ -288,6 +310,10 @@ def test_fast_drawing_applies_to_this_weasyprint() -> None:
     assert result is not None and form is not None
     compiled_pdf(form).render(form.build(result), "t")
     assert text.draw_first_line.layout_ok == [True], "cffi's PangoGlyphInfo is not the layout pdfdraw reads"
+    from weasyprint.pdf import stream
+
+    assert stream.Stream.add_font is not pdfdraw._STOCK["add_font"]
+    assert pdfdraw._gobject_refs() is not None and pdfdraw._FONT_KEYS, "no Pango font key was remembered"
 
 
 @pytest.mark.parametrize("form_id", ["monitor", "monitor-report"])

@@ -38,7 +38,7 @@ from .env import make_env
 from .pdfcascade import install_cascade_memo, mark_local
 from .pdfdraw import install_fast_drawing
 from .pdflayouts import install_kept_layouts
-from .pdflines import install_line_memo
+from .pdflines import install_line_memo, install_strut_memo
 from .pdfmargins import install_margin_memo, mark_plain
 from .pdfparse import fast_tree
 from .pdfspeed import (
@@ -246,6 +246,7 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_kept_layouts()
             install_cascade_memo()
             install_line_memo()
+            install_strut_memo()
             install_margin_memo()
             install_style_memo()
             install_fast_drawing()

@@ -13,7 +13,12 @@ the numbers found then and a copy of the ``Layout`` object that shares its Pango
 line: render/pdflayouts.py draws lines with the layout that broke them; a line justified at spaces is laid out
 again there, on the copy). The memo is per thread (Pango layouts are not thread-safe) and bounded.
 
-tests/test_pdf_speed.py checks that WeasyPrint still calls the function this replaces and that the PDFs of
+WeasyPrint's ``strut`` (a line's height and baseline from its style's font and line height, asked twice per line)
+caches its result under a string it builds from fourteen style values on every call; :func:`install_strut_memo`
+looks the result up by a tuple of the same values instead (numbers with their types, as the string tells 16
+from 16.0).
+
+tests/test_pdf_speed.py checks that WeasyPrint still calls the functions this replaces and that the PDFs of
 every form are the same bytes with and without the memo.
 """
 
@@ -35,6 +40,7 @@ MEMO_SIZE = 4000  # lines per thread; each holds a one-line Pango layout (forgot
 _LOCK = threading.Lock()
 _LOCAL = threading.local()
 _STOCK: list[Any] = []
+_STRUTS: dict[str, Any] = {}
 _STATS = {"hits": 0, "misses": 0}  # tests read them
 
 
@@ -93,6 +99,64 @@ def install_line_memo() -> bool:
         _STOCK.append(stock)
         inline.split_first_line = split_first_line
         return True
+
+
+# the style properties of WeasyPrint's strut cache key (_font_style_cache_key), besides size and line height
+STRUT_KEYS = (
+    "font_family", "font_style", "font_stretch", "font_weight", "font_variant_ligatures", "font_variant_position",
+    "font_variant_caps", "font_variant_numeric", "font_variant_alternates", "font_variant_east_asian",
+    "font_feature_settings", "font_variation_settings", "font_language_override", "lang")
+
+
+def _number_key(value: Any) -> tuple[Any, ...]:
+    """A number (or a length) with its type: 16 and 16.0 stay apart, as in WeasyPrint's string key."""
+    return (type(value), value, type(getattr(value, "value", None)))
+
+
+def install_strut_memo() -> bool:
+    """Look WeasyPrint's ``strut`` (a line's height and baseline for a style, asked twice per line) up by a tuple
+    of the values its own cache turns into a string on every call; False if WeasyPrint's function moved."""
+    import sys
+
+    from weasyprint.text import line_break
+
+    with _LOCK:
+        if "strut" in _STRUTS:
+            return True
+        stock = getattr(line_break, "strut", None)
+        if stock is None or getattr(line_break, "_font_style_cache_key", None) is None:
+            return False
+        memo: dict[tuple[Any, ...], Any] = {}
+
+        def strut(style: Any) -> Any:
+            try:
+                key = (id(style.font_config), _number_key(style["font_size"]), _number_key(style["line_height"]),
+                       *[style[name] for name in STRUT_KEYS])
+                known = memo.get(key)
+            except TypeError:
+                return stock(style)
+            if known is None:
+                known = stock(style)
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[key] = known
+            return known
+
+        strut.stock = stock  # type: ignore[attr-defined]
+        modules = [module for name, module in list(sys.modules.items())
+                   if name.startswith("weasyprint") and getattr(module, "strut", None) is stock]
+        for module in modules:
+            module.strut = strut
+        _STRUTS.update(strut=strut, stock=stock, modules=modules)
+        return True
+
+
+def uninstall_strut_memo() -> None:
+    with _LOCK:
+        if "strut" in _STRUTS:
+            for module in _STRUTS.pop("modules"):
+                module.strut = _STRUTS["stock"]
+            _STRUTS.clear()
 
 
 def uninstall_line_memo() -> None:

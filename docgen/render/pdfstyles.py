@@ -1,21 +1,26 @@
 """WeasyPrint's computed style values remembered across the documents of a process.
 
 WeasyPrint (70) computes each property of each element's style lazily, the first time layout asks for it
-(``ComputedStyle.__missing__``: the cascaded value, inheritance, units, ~3-5 µs a property, ~2,000 of them per
-附件1 PDF or report: ~5-8 ms). For an element whose own tag and attributes and whose ancestors' are the same as
-in an earlier document (the "chain", ``style`` attributes included), styled by the same stylesheets whose
-selectors depend only on the element and its ancestors (render/pdfcascade.py checks them), the cascade and the
-parent's values are the same, so every computed value is the same: :func:`install_style_memo` records each
+(``ComputedStyle.__missing__``, ``AnonymousStyle.__missing__``: the cascaded value, inheritance, units, a few µs a
+property, ~2,000-2,700 of them per 附件1 PDF or report: 3-7 ms). For an element whose own tag and attributes and
+whose ancestors' are the same as in an earlier document (the cascade memo's chain, render/pdfcascade.py, and its
+own ``style`` attribute), styled by the same stylesheets whose selectors depend only on the element and its
+ancestors, and whose parent's style is a remembered one, the cascade and the parent's values are the same, so
+every computed value is the same: :func:`install_style_memo` records each
 value when WeasyPrint computes it (before layout changes any) and fills a new style of the same chain with the
-values known so far when it is created; what was never asked for is still computed lazily. Values that are
-lists or dicts (custom properties) are not shared. The memo is per thread and bounded.
+values known so far when it is created; what was never asked for is still computed lazily. A page's style and
+its margin boxes' are named by the page type and the root's style, the style of the anonymous boxes inside a
+box (``anonymous_style``: the lines and text of every cell and paragraph) by the style it is made from. Values
+that are lists or dicts (custom properties) are not shared; copies of a style (``copy()``, which WeasyPrint
+then changes) are computed as usual. The memo is per thread and bounded.
 
-tests/test_pdf_speed.py checks that WeasyPrint still has the three hooks this wraps and that the PDFs of every
+tests/test_pdf_speed.py checks that WeasyPrint still has the hooks this wraps and that the PDFs of every
 form are the same bytes with and without it.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from typing import Any
@@ -69,7 +74,10 @@ def _key(style_for: Any, element: Any, parent: Any, pseudo_type: Any, base_url: 
     sheets = style_for.__dict__.get("_docgen_sheets")
     if sheets is None:
         sheets = style_for._docgen_sheets = tuple(id(sheet) for sheet, _, _ in style_for._sheets)
-    key = (sheets, base_url, made_of, parent_key, pseudo_type)
+    return _number(local, (sheets, base_url, made_of, parent_key, pseudo_type))
+
+
+def _number(local: Any, key: tuple[Any, ...]) -> int:
     number = local.keys.get(key)
     if number is None:
         if len(local.keys) >= MEMO_SIZE * 4:  # numbers are never reused: what was named before names nothing
@@ -91,7 +99,11 @@ def install_style_memo() -> bool:
         stock_set = getattr(style_for, "set_computed_styles", None)
         stock_init = getattr(computed, "__init__", None)
         stock_missing = getattr(computed, "__missing__", None)
-        if stock_set is None or stock_init is None or stock_missing is None:
+        anonymous = getattr(css, "AnonymousStyle", None)
+        stock_anonymous = getattr(getattr(css, "Style", None), "__dict__", {}).get("anonymous_style")
+        stock_anonymous_missing = getattr(anonymous, "__missing__", None)
+        if (stock_set is None or stock_init is None or stock_missing is None or stock_anonymous_missing is None
+                or not isinstance(stock_anonymous, functools.cached_property)):
             return False
 
         def set_computed_styles(self: Any, element: Any, parent: Any, root: Any = None, pseudo_type: Any = None,
@@ -138,10 +150,41 @@ def install_style_memo() -> bool:
                         log[1][name] = self.specified[name]
             return value
 
-        _STOCK.update(set=stock_set, init=stock_init, missing=stock_missing)
+        def anonymous_style(self: Any) -> Any:
+            """The style of the anonymous boxes inside a box of this style (WeasyPrint's ``anonymous_style``),
+            filled from an earlier document's when this style is a remembered one."""
+            style = anonymous(self)
+            key = self.__dict__.get("_docgen_key")
+            if key is not None:
+                local = _state()
+                number = _number(local, (key, "anonymous"))
+                known = local.memo.get(number)
+                if known is None:
+                    known = local.memo[number] = ({}, {})
+                else:
+                    style.update(known[0])
+                style._docgen_key = number
+                style._docgen_log = known
+            return style
+
+        def anonymous_missing(self: Any, key: str) -> Any:
+            value = stock_anonymous_missing(self, key)
+            log = self.__dict__.get("_docgen_log")
+            if log is not None:
+                stored = dict.get(self, key, _ABSENT)
+                if stored is not _ABSENT and not isinstance(stored, _MUTABLE):
+                    log[0][key] = stored
+            return value
+
+        cached = functools.cached_property(anonymous_style)
+        cached.__set_name__(css.Style, "anonymous_style")
+        _STOCK.update(set=stock_set, init=stock_init, missing=stock_missing, anonymous=stock_anonymous,
+                      anonymous_missing=stock_anonymous_missing)
         style_for.set_computed_styles = set_computed_styles
         computed.__init__ = __init__
         computed.__missing__ = __missing__
+        css.Style.anonymous_style = cached
+        anonymous.__missing__ = anonymous_missing
         return True
 
 
@@ -157,6 +200,8 @@ def uninstall_style_memo() -> None:
             css.StyleFor.set_computed_styles = _STOCK.pop("set")
             css.ComputedStyle.__init__ = _STOCK.pop("init")
             css.ComputedStyle.__missing__ = _STOCK.pop("missing")
+            css.Style.anonymous_style = _STOCK.pop("anonymous")
+            css.AnonymousStyle.__missing__ = _STOCK.pop("anonymous_missing")
         local = _state()
         local.memo.clear()
         local.keys.clear()
