@@ -6,6 +6,7 @@ The result carries the model, the line map and every diagnostic, each located as
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
@@ -64,8 +65,25 @@ def _unwrap(annotation: Any) -> Any:
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
+    try:
+        return _model_of_cached(annotation)
+    except TypeError:  # an unhashable annotation: worked out each time
+        return _model_of_uncached(annotation)
+
+
+@functools.cache
+def _model_of_cached(annotation: Any) -> type[BaseModel] | None:
+    return _model_of_uncached(annotation)
+
+
+def _model_of_uncached(annotation: Any) -> type[BaseModel] | None:
     a = _unwrap(annotation)
     return a if isinstance(a, type) and issubclass(a, BaseModel) else None
+
+
+@functools.cache
+def _fields_by_alias(model: type[BaseModel]) -> dict[str, Any]:
+    return {(f.alias or name): f.annotation for name, f in model.model_fields.items()}
 
 
 def _plain_scalar(value: Any) -> Any:
@@ -77,7 +95,7 @@ def to_plain(node: Any, annotation: Any, path: FieldPath, diags: Diagnostics) ->
     """Copy parsed data, dropping (and warning about) unknown keys; amounts under unknown sources are errors."""
     model = _model_of(annotation)
     if model is not None and isinstance(node, dict):
-        by_alias = {(f.alias or name): f.annotation for name, f in model.model_fields.items()}
+        by_alias = _fields_by_alias(model)
         out: dict[str, Any] = {}
         for key, value in node.items():
             k = str(key)
