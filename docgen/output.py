@@ -150,16 +150,16 @@ def form_layout(name: str) -> Layout | None:
         return None
 
 
-def paged(form: Form, context: dict[str, Any]) -> dict[str, Any]:
-    """A tabular form's context with its page plans (compile/paginate): for each format, where its list breaks
-    over pages, and its 一级/二级 groups restarted there. Made once per form and document, before the formats
-    are rendered."""
-    from .compile.paginate import PLANS, paginate
+def paged(form: Form, context: dict[str, Any], formats: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """A tabular form's context with its page plans (compile/paginate) for ``formats`` (default: all): for each
+    format, where its list breaks over pages, and its 一级/二级 groups restarted there. Made once per form and
+    document, before the formats are rendered (a format not planned yet is planned when it is rendered)."""
+    from .compile.paginate import FORMAT_ROUTES, PLANS, paginate, planned
 
-    if not form.tabular or PLANS in context:
+    if not form.tabular or planned(context, formats if formats is not None else tuple(FORMAT_ROUTES)):
         return context
     layout = form_layout(form.docx_template())
-    return {**context, PLANS: {}} if layout is None else paginate(layout, context)
+    return {**context, PLANS: {}} if layout is None else paginate(layout, context, formats)
 
 
 def clear_compiled() -> None:
@@ -216,7 +216,7 @@ def render_bytes(form: Form, context: dict[str, Any], fmt: str, title: str,
     if form.tabular:  # the page plan (made already when the caller planned the pages) of this format
         from .compile.paginate import for_format
 
-        context = for_format(paged(form, context), fmt)
+        context = for_format(paged(form, context, (fmt,)), fmt)
     if fmt == "docx":
         return compiled_docx(form.docx_template()).render(context, title, properties)
     if fmt == "pdf":

@@ -68,3 +68,23 @@ def test_paginate_leaves_the_context_alone_and_plans_per_format() -> None:
             assert breaks  # 30 indicators run over a page
         for b in breaks:
             assert view["指标"][b]["一级指标"].first and view["指标"][b]["二级指标"].first
+
+
+def test_only_the_formats_written_are_planned_and_a_later_format_is_planned_when_rendered() -> None:
+    """A build plans the pages of the formats it writes (DOCX+XLSX: no PDF plan); rendering another format from
+    that context plans its pages then, with the same document as planning everything up front."""
+    from docgen.output import paged, render_bytes
+    from docgen.pipeline import run_file
+
+    form = find_form("monitor")
+    assert form is not None
+    result = run_file(ROOT / "samples" / "cunweishengshi-biaozhunhua.yaml", "x").result
+    assert result is not None
+    context = form.build(result)
+    some = paged(form, context, ("docx",))
+    assert set(some[P.PLANS]) == {"docx"}
+    full = paged(form, context)
+    assert set(full[P.PLANS]) == {"pdf", "xlsx", "docx"}
+    assert paged(form, full, ("xlsx",)) is full  # planned already: nothing done again
+    assert render_bytes(form, some, "xlsx", "t") == render_bytes(form, full, "xlsx", "t")
+    assert render_bytes(form, some, "docx", "t") == render_bytes(form, full, "docx", "t")

@@ -188,7 +188,7 @@ def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key
     form = find_form(form_id)
     assert form is not None
     try:
-        printed = paged(form, context)  # the page plan, once for all formats
+        printed = paged(form, context, render.formats)  # the page plan, once for the formats written
     except Exception:
         printed = context  # render_bytes meets the same fault and reports it for each format
     for fmt in render.formats:

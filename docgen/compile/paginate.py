@@ -518,39 +518,49 @@ FORMAT_ROUTES: dict[str, tuple[str, ...]] = {"pdf": ("pdf",), "xlsx": ("xlsx",),
 PLANS = "_page_plans"  # context key: {format: (list name, breaks, items with groups restarted)}
 
 
-def paginate(layout: Layout, context: dict[str, Any]) -> dict[str, Any]:
-    """``context`` with the page plan of its list for each output format (``context[PLANS]``); the context
-    itself is left unchanged. :func:`for_format` gives the context one format renders."""
+def paginate(layout: Layout, context: dict[str, Any], formats: Sequence[str] | None = None) -> dict[str, Any]:
+    """``context`` with the page plan of its list for each output format in ``formats`` (default: every format
+    with a page model) in ``context[PLANS]``, kept with the plans it holds already; the context itself is left
+    unchanged. :func:`for_format` gives the context one format renders."""
+    plans: dict[str, tuple[str, tuple[int, ...], list[dict[str, Any]]] | None] = dict(context.get(PLANS) or {})
+    wanted = [fmt for fmt in (FORMAT_ROUTES if formats is None else formats)
+              if fmt in FORMAT_ROUTES and FORMAT_ROUTES[fmt] and fmt not in plans]
     name = list_to_plan(layout, context)
-    plans: dict[str, tuple[str, tuple[int, ...], list[dict[str, Any]]] | None] = {}
-    if name is not None:
-        items = list(context[name])
-        stack: list[Unit] | None = None  # measured once, for every format's plan
-        made: dict[tuple[str, ...], tuple[str, tuple[int, ...], list[dict[str, Any]]]] = {}
+    if name is None:
+        plans.update((fmt, None) for fmt in wanted)
+        return {**context, PLANS: plans}
+    items = list(context[name])
+    stack: list[Unit] | None = None  # measured once, for every format's plan
 
-        def stack_once() -> list[Unit]:
-            nonlocal stack
-            if stack is None:
-                stack = units(layout, {**context, name: items})
-            return stack
+    def stack_once() -> list[Unit]:
+        nonlocal stack
+        if stack is None:
+            stack = units(layout, {**context, name: items})
+        return stack
 
-        for fmt, routes in FORMAT_ROUTES.items():
-            if not routes:
-                continue
-            if routes not in made:
-                if routes == ("docx",):  # the Word file's pages: their own model, None when not planned
-                    from .docx_pages import plan_breaks as docx_breaks
+    made: dict[tuple[str, ...], tuple[str, tuple[int, ...], list[dict[str, Any]]]] = {}
+    for fmt in wanted:
+        routes = FORMAT_ROUTES[fmt]
+        if routes not in made:
+            if routes == ("docx",):  # the Word file's pages: their own model, None when not planned
+                from .docx_pages import plan_breaks as docx_breaks
 
-                    docx = docx_breaks(layout, items, name, context, units_of=lambda: stack_once())
-                    if docx is None:
-                        plans[fmt] = None
-                        continue
-                    breaks = docx
-                else:
-                    breaks = breaks_of(layout, stack_once(), name, routes)
-                made[routes] = (name, breaks, continue_groups(items, breaks))
-            plans[fmt] = made[routes]
+                docx = docx_breaks(layout, items, name, context, units_of=lambda: stack_once())
+                if docx is None:
+                    plans[fmt] = None
+                    continue
+                breaks = docx
+            else:
+                breaks = breaks_of(layout, stack_once(), name, routes)
+            made[routes] = (name, breaks, continue_groups(items, breaks))
+        plans[fmt] = made[routes]
     return {**context, PLANS: plans}
+
+
+def planned(context: Mapping[str, Any], formats: Sequence[str]) -> bool:
+    """Whether ``context`` holds the page plan of each of ``formats`` that has a page model."""
+    plans = context.get(PLANS)
+    return plans is not None and all(fmt in plans for fmt in formats if FORMAT_ROUTES.get(fmt))
 
 
 def for_format(context: dict[str, Any], fmt: str) -> dict[str, Any]:
