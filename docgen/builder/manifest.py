@@ -13,12 +13,15 @@ commits (never a file they record), which only costs a rebuild of those files.
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import sqlite3
 import zlib
-from collections.abc import Iterator
-from dataclasses import astuple, dataclass, fields
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from .inputs import SCHEMA
 
@@ -209,8 +212,7 @@ class Manifest:
     # --- writing (the caller commits) ----------------------------------------------------------------
 
     def put_output(self, row: OutputRow) -> None:
-        marks = ", ".join("?" for _ in fields(OutputRow))
-        self.db.execute(f"INSERT OR REPLACE INTO outputs VALUES ({marks})", astuple(row))
+        self.db.execute(_PUT_OUTPUT, _row_values(OutputRow)(row))
 
     def clear_built(self) -> None:
         self.db.execute("DELETE FROM built")
@@ -222,13 +224,14 @@ class Manifest:
         self.db.execute("DELETE FROM outputs WHERE path=?", (path,))
 
     def put_skip(self, source: str, form: str, skip: SkipRow) -> None:
-        self.db.execute("INSERT OR REPLACE INTO skips VALUES (?, ?, ?, ?, ?, ?)", (source, form, *astuple(skip)))
+        self.db.execute("INSERT OR REPLACE INTO skips VALUES (?, ?, ?, ?, ?, ?)",
+                        (source, form, *_row_values(SkipRow)(skip)))
 
     def delete_skip(self, source: str, form: str) -> None:
         self.db.execute("DELETE FROM skips WHERE source=? AND form=?", (source, form))
 
     def put_source(self, source: str, row: SourceRow) -> None:
-        self.db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", (source, *astuple(row)))
+        self.db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", (source, *_row_values(SourceRow)(row)))
 
     def forget_source(self, source: str) -> None:
         """A deleted project: its name, skips and values (its outputs are deleted one by one)."""
@@ -257,3 +260,15 @@ class Manifest:
 
 def pack_values(values: dict[str, str]) -> bytes:
     return zlib.compress(json.dumps(values, ensure_ascii=False).encode("utf-8"), 1)
+
+
+@functools.cache
+def _row_values(kind: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A row's field values in column order (its fields hold strings and numbers: no copies needed, unlike
+    ``dataclasses.astuple``, which deep-copies every value and was most of a build's bookkeeping)."""
+    names = [f.name for f in fields(kind)]
+    getter = operator.attrgetter(*names)
+    return (lambda row: (getter(row),)) if len(names) == 1 else getter
+
+
+_PUT_OUTPUT = f"INSERT OR REPLACE INTO outputs VALUES ({', '.join('?' for _ in fields(OutputRow))})"
