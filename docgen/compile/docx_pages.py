@@ -50,24 +50,44 @@ def capacity(layout: Layout) -> float:
     return 595.28 - 2 * 1.0 * pg.PT_PER_CM if layout.landscape else 841.89 - 2 * 1.8 * pg.PT_PER_CM
 
 
+_SHAPES: dict[int, tuple[pg.RowShape, float, list[tuple[int, float, float, int]]]] = {}
+
+
+def _measured(layout: Layout, shape: pg.RowShape) -> tuple[float, list[tuple[int, float, float, int]]]:
+    """A row's least height (a line of its largest text) and its measured cells (origin column, text size,
+    width, rows), once per row shape."""
+    known = _SHAPES.get(id(shape))
+    if known is None or known[0] is not shape:
+        if len(_SHAPES) > 4096:
+            _SHAPES.clear()
+        base = LINE * max((c.size or layout.font_size for _, c, _ in shape.drawn), default=layout.font_size) / 9
+        cells = [(col, cell.size or layout.font_size, width, cell.rows)
+                 for col, cell, width in shape.drawn if not cell.through]
+        known = _SHAPES[id(shape)] = (shape, base + ROW, cells)
+    return known[1], known[2]
+
+
 def _row(layout: Layout, shape: pg.RowShape, values: dict[int, Any]) -> tuple[float, list[tuple[float, int]]]:
     """A row's own height (its one-row cells), and the (height, rows) of its cells over several rows (a group's
     label on its first row, a cell merged down)."""
-    own = LINE * max((c.size or layout.font_size for _, c, _ in shape.drawn), default=layout.font_size) / 9 + ROW
+    own, cells = _measured(layout, shape)
     tall: list[tuple[float, int]] = []
-    for col, cell, width in shape.drawn:
-        if cell.through:
-            continue
+    for col, size, width, rows in cells:
         value = values.get(col)
-        text = "" if value is None else str(value)
-        if not text or (isinstance(value, Grouped) and not value.first):
+        if value is None:
             continue
-        height = cell_pt(text, width, cell.size or layout.font_size)
-        span = value.span if isinstance(value, Grouped) else cell.rows
+        grouped = isinstance(value, Grouped)
+        if grouped and not value.first:
+            continue
+        text = str(value)
+        if not text:
+            continue
+        height = cell_pt(text, width, size)
+        span = value.span if grouped else rows
         if span > 1:
             tall.append((height, span))
-        else:
-            own = max(own, height)
+        elif height > own:
+            own = height
     return own, tall
 
 

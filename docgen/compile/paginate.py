@@ -318,11 +318,12 @@ def units(layout: Layout, context: Mapping[str, Any]) -> list[Unit]:
             grouped = [c.field for c in row.cells if c.grouped and c.field]
             inner = grouped[-1] if grouped else None
             fixed = {col: resolve(cell.text, context) for col, cell in shape.slots if not cell.field}
+            slots = [(col, cell.field) for col, cell in shape.slots]
             for k, item in enumerate(items):
                 texts: dict[int, Any] = {}
                 spans: dict[int, int] = {}
-                for col, cell in shape.slots:
-                    value = item.get(cell.field) if cell.field else fixed[col]
+                for col, name in slots:
+                    value = item.get(name) if name else fixed[col]
                     if isinstance(value, Grouped):
                         spans[col] = value.span if value.first else 0
                     texts[col] = value
