@@ -71,16 +71,24 @@ def distinct_names(values: Iterable[str], reserved: Iterable[str] = (), empty: s
     return out
 
 
-def link_on_path(root: Path, rel: str) -> Path | None:
+def link_on_path(root: Path, rel: str, folders: set[Path] | None = None) -> Path | None:
     """The first symbolic link on the way from ``root`` to ``root/rel`` (None when there is none).
 
     docgen never writes or deletes through a link inside its output folder: it could point anywhere.
+    ``folders``: folders on the way found to be no links a moment ago (by the same job), not looked at again;
+    the ones found now are added.
     """
     here = root
-    for part in PurePosixPath(rel).parts:
+    parts = PurePosixPath(rel).parts
+    for k, part in enumerate(parts):
         here = here / part
+        last = k == len(parts) - 1
+        if not last and folders is not None and here in folders:
+            continue
         if here.is_symlink():
             return here
+        if not last and folders is not None:
+            folders.add(here)
     return None
 
 

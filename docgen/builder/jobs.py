@@ -184,7 +184,9 @@ def _write_problem(exc: OSError) -> str:
 
 
 def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key: str, display: str,
-           done: Done) -> None:
+           done: Done, folders: set[Path] | None = None) -> None:
+    """Render one form in its formats and write the files (``folders``: the job's folders found to be no
+    symbolic links)."""
     form = find_form(form_id)
     assert form is not None
     try:
@@ -199,7 +201,7 @@ def _write(out: Path, render: Render, form_id: str, context: dict[str, Any], key
             continue
         rel = f"{render.path_stem}{form.short_title}.{fmt}"
         target = out / rel
-        link = link_on_path(out, rel)
+        link = link_on_path(out, rel, folders)
         if link is not None:  # a link inside OUT could point anywhere: never written through
             done.failures.append(f"{display}: {display_path(link)}: 是符号链接，docgen 不通过链接写入："
                                  "请删除该链接后重新运行 docgen build")
@@ -236,6 +238,7 @@ def run_project(job: ProjectJob, out: Path) -> Done:
             done.misnamed = True  # its output folder was planned from a wrong guess: planned again, written then
             return done
         done.loaded = True
+        folders: set[Path] = set()  # its output folders, looked at for links once
         done.warnings = [str(d) for d in outcome.diagnostics if d.level is Level.WARNING]
         try:
             done.summary = pack_row(project_row(outcome.result))
@@ -253,7 +256,7 @@ def run_project(job: ProjectJob, out: Path) -> Done:
             except Exception as exc:
                 done.failures.append(f"{job.display}: 计算“{form.short_title}”的内容失败：{type(exc).__name__}: {exc}")
                 continue
-            _write(out, render, render.form, context, job.key, job.display, done)
+            _write(out, render, render.form, context, job.key, job.display, done, folders)
     except (Exception, MemoryError) as exc:  # this project fails, the others go on
         done.failures.append(unexpected(job.display, exc))
     return done

@@ -6,9 +6,10 @@ import contextlib
 import datetime
 import functools
 import io
+import itertools
 import os
+import secrets
 import struct
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -138,10 +139,31 @@ def normalise_package(data: bytes, title: str, subject: str = "") -> bytes:
     return write_zip(parts)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+_OPEN_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_BINARY", 0))
+_TOKEN = secrets.token_hex(4)  # with the process id and a counter: temporary names no other writer uses
+_COUNTER = itertools.count()
+_FOLDERS: set[Path] = set()  # folders this process made or found (a mkdir per file costs two system calls)
+
+
+def _temporary(folder: Path) -> tuple[int, Path]:
+    """A new file in ``folder`` opened for writing, mode 0666 less the umask (as any file a program makes)."""
+    if folder not in _FOLDERS:
+        folder.mkdir(parents=True, exist_ok=True)
+        if len(_FOLDERS) > 4096:
+            _FOLDERS.clear()
+        _FOLDERS.add(folder)
+    while True:
+        # ".part", not the real suffix: an interrupted write never looks like a document (removed next build)
+        tmp = folder / f".tmp-{os.getpid()}-{_TOKEN}-{next(_COUNTER)}.part"
+        try:
+            return os.open(tmp, _OPEN_FLAGS, 0o666), tmp
+        except FileExistsError:
+            continue
+        except FileNotFoundError:  # the folder was removed since: made again
+            _FOLDERS.discard(folder)
+            folder.mkdir(parents=True, exist_ok=True)
+            _FOLDERS.add(folder)
 
 
 @contextlib.contextmanager
@@ -151,11 +173,8 @@ def atomic_file(path: Path, sync: bool = True, text: bool = False) -> Iterator[I
 
     ``sync=False`` leaves durability to the caller (``docgen build`` syncs its file system once per batch).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # ".part", not the real suffix: an interrupted write never looks like a document (it is removed next build)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=path.parent)
+    fd, tmp = _temporary(path.parent)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files for colleagues
         with (os.fdopen(fd, "w", encoding="utf-8", newline="\n") if text else os.fdopen(fd, "wb")) as fh:
             yield fh
             if sync:
@@ -163,7 +182,7 @@ def atomic_file(path: Path, sync: bool = True, text: bool = False) -> Iterator[I
                 os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
