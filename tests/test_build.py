@@ -190,6 +190,22 @@ def test_broken_template_refused(src: Path, tmp_path: Path, templates: Path, run
         run(src, out)
 
 
+def test_templates_checked_on_two_processes_give_the_same_refusal(src: Path, tmp_path: Path, templates: Path) -> None:
+    """A first DOCX+XLSX build checks its ~25 templates on forked workers (builder/check.py): the same problems,
+    in the same order, as checked in one process."""
+    rewrite_zip(templates / "docx" / "monitor.docx", "word/document.xml",
+                lambda d: d.replace("r.三级指标".encode(), "r.三级指標".encode()))
+    rewrite_zip(templates / "docx" / "tracking.docx", "word/document.xml",
+                lambda d: d.replace("r.三级指标".encode(), "r.三级指桥".encode()))
+    messages = []
+    for jobs in (2, 1):
+        with pytest.raises(TemplateError) as refused:
+            run(src, tmp_path / f"out{jobs}", jobs=jobs, formats=("docx", "xlsx"))
+        messages.append(str(refused.value))
+    assert messages[0] == messages[1]
+    assert "r.三级指標" in messages[0] and "r.三级指桥" in messages[0] and "未开始生成" in messages[0]
+
+
 def test_template_failing_at_render_is_one_failure(src: Path, tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "out"
     real = output.render_bytes

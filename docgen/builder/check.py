@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from ..forms import Form
+from ..compile import cache as compile_cache
+from ..forms import Form, find_form
 from ..output import form_formats
 from ..pipeline import project_files
 from ..profile import CONFIG_NAME
-from ..templatecheck import TemplateError, check_template, sample_vocabularies
+from ..templatecheck import TemplateError, TemplateProblem, Vocabulary, check_template, sample_vocabularies
+from .executors import job_count
 from .inputs import sha256_bytes, sha256_file, template_hash
 from .manifest import Manifest
 
@@ -23,8 +27,9 @@ def samples_fingerprint(samples: Path) -> str:
 
 
 def check_before_build(forms: list[Form], formats: tuple[str, ...], out: Path, version: str, samples: Path,
-                       force: bool) -> None:
-    """Raise :class:`TemplateError` naming every problem when a template of the build is broken."""
+                       force: bool, jobs: int | None = 1) -> None:
+    """Raise :class:`TemplateError` naming every problem when a template of the build is broken (checked on
+    ``jobs`` processes when there are many)."""
     keys = {}
     fingerprint = samples_fingerprint(samples)
     for form in forms:
@@ -40,9 +45,7 @@ def check_before_build(forms: list[Form], formats: tuple[str, ...], out: Path, v
     if not todo:
         return
     vocabularies = sample_vocabularies(sorted({f for f, _ in todo}, key=forms.index), samples)
-    problems = []
-    for form, fmt in todo:
-        problems += check_template(form, fmt, vocabularies.get(form.id)).problems
+    problems = _check_all(todo, vocabularies, formats, jobs)
     if problems:
         lines = [str(p) for p in problems]
         files = sorted({p.file for p in problems})
@@ -55,3 +58,28 @@ def check_before_build(forms: list[Form], formats: tuple[str, ...], out: Path, v
         manifest.put_check(f"{form.id}.{fmt}", keys[(form, fmt)])
     manifest.commit()
     manifest.close()
+
+
+PARALLEL_FROM = 8  # templates to check: fewer are checked in this process (a worker costs ~20 ms to start)
+
+
+def _check_all(todo: list[tuple[Form, str]], vocabularies: dict[str, Vocabulary], formats: tuple[str, ...],
+               jobs: int | None) -> list[TemplateProblem]:
+    """The problems of each template of ``todo``, in its order. Many templates (a first build: ~1 s of
+    compiling and reading) are shared out over forked workers, which compile into this process's template
+    folder; not with PDF (a forked child must not share pango's state) nor where processes cannot fork."""
+    workers = min(job_count(jobs), 1 + len(todo) // PARALLEL_FROM)
+    if workers <= 1 or "pdf" in formats or "fork" not in multiprocessing.get_all_start_methods():
+        return [p for form, fmt in todo for p in check_template(form, fmt, vocabularies.get(form.id)).problems]
+    compile_cache.folder()  # made here, before the fork: the workers compile into it
+    tasks = [(form.id, fmt, vocabularies.get(form.id)) for form, fmt in todo]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        found = list(pool.map(_check_one, tasks))
+    return [p for problems in found for p in problems]
+
+
+def _check_one(task: tuple[str, str, Vocabulary | None]) -> list[TemplateProblem]:
+    form_id, fmt, vocab = task
+    form = find_form(form_id)
+    assert form is not None
+    return check_template(form, fmt, vocab).problems

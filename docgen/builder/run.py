@@ -276,7 +276,8 @@ def build(options: BuildOptions, progress: Callable[[int], Callable[[], None]] |
     out = options.out
     try:
         forms = _selected(options)
-        check_before_build(forms, options.formats, out, version_key(), options.samples, options.force)
+        check_before_build(forms, options.formats, out, version_key(), options.samples, options.force,
+                           options.jobs)
         # an empty or unmounted folder must not wipe the outputs
         sources = scan(options.source, options.profile_name, options.as_of)
         if not sources:
