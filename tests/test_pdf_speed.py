@@ -310,6 +310,10 @@ def test_fast_drawing_applies_to_this_weasyprint() -> None:
     assert result is not None and form is not None
     compiled_pdf(form).render(form.build(result), "t")
     assert text.draw_first_line.layout_ok == [True], "cffi's PangoGlyphInfo is not the layout pdfdraw reads"
+    from weasyprint.pdf import stream
+
+    assert stream.Stream.add_font is not pdfdraw._STOCK["add_font"]
+    assert pdfdraw._gobject_refs() is not None and pdfdraw._FONT_KEYS, "no Pango font key was remembered"
 
 
 @pytest.mark.parametrize("form_id", ["monitor", "monitor-report"])

@@ -13,8 +13,12 @@ they do not for a break inside a table) and the table reopens with the same prop
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import itertools
+import marshal
 import re
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -24,9 +28,10 @@ from jinja2 import Template, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from ..compile import cache as compile_cache
 from . import docxloops
 from .env import VMERGE, make_env
-from .package import CUSTOM, Deflated, core_properties, deflate, with_custom_properties, write_zip
+from .package import CUSTOM, Deflated, core_properties, deflate, with_custom_properties, write_atomic, write_zip
 
 DOCUMENT = "word/document.xml"
 # CT_TcPr child order (ECMA-376 §17.4.70): vMerge must come before tcBorders, shd, vAlign …
@@ -57,20 +62,30 @@ class CompiledDocx:
         tpl = DocxTemplate(str(path))
         tpl.init_docx()
         self._tpl = tpl
-        source = tpl.patch_xml(tpl.get_xml())
-        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
-        source = literal_braces(source)
-        env = make_env()  # one env per template: its docgen_loop filter knows this template's loops
-        if self.fast_loops:
-            source = docxloops.compile_loops(source, env, _text_passes, self._passes, _cell_with_vmerge)
-        self.compiled_loops = source.count(f"|{docxloops.FILTER}(")
-        source = _ROW_LOOP.sub(r'\1{{ docgen_break("\2", loop.index0) }}', source)  # the loops Jinja renders
-        env.globals["docgen_break"] = _break_marker
-        self.source = source  # a render error's line is a line of this text
-        self.template: Template = env.from_string(source)
-        self.template.filename = str(path)
         with zipfile.ZipFile(path) as zf:
             self.parts = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+        env = make_env()  # one env per template: its docgen_loop filter knows this template's loops
+        env.globals["docgen_break"] = _break_marker
+        kept = _kept_file(path, dict(self.parts)[DOCUMENT], self.fast_loops)
+        try:  # compiled by an earlier process of this build (docgen/compile/cache.py's folder)
+            source, specs, code = marshal.loads(kept.read_bytes())
+            docxloops.install_loops(env, specs, _text_passes, self._passes, _cell_with_vmerge)
+        except (OSError, EOFError, ValueError, TypeError):
+            source = tpl.patch_xml(tpl.get_xml())
+            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+            source = literal_braces(source)
+            if self.fast_loops:
+                source = docxloops.compile_loops(source, env, _text_passes, self._passes, _cell_with_vmerge)
+            source = _ROW_LOOP.sub(r'\1{{ docgen_break("\2", loop.index0) }}', source)  # the loops Jinja renders
+            code = env.compile(source)
+            try:
+                write_atomic(kept, marshal.dumps((source, docxloops.loop_specs(env), code)), sync=False)
+            except OSError:
+                pass  # a cache: compiled again next time
+        self.compiled_loops = source.count(f"|{docxloops.FILTER}(")
+        self.source = source  # a render error's line is a line of this text
+        self.template: Template = env.template_class.from_code(env, code, env.make_globals(None), None)
+        self.template.filename = str(path)
         # docxtpl renders the <w:body> element only; keep what surrounds it in document.xml
         document = dict(self.parts)[DOCUMENT].decode("utf-8")
         start = re.search(r"<w:body[ >]", document)
@@ -119,6 +134,23 @@ class CompiledDocx:
 
 
 _FRESH = frozenset({DOCUMENT, "docProps/core.xml", CUSTOM})  # parts that change with every document
+
+
+def _kept_file(path: Path, document: bytes, fast_loops: bool) -> Path:
+    """Where a template's compiled Jinja code is kept between processes: by its document.xml, this compiler's
+    own code (render/docx.py, docxloops.py, env.py), docxtpl's, Jinja's and Python's versions."""
+    key = hashlib.sha256(document + _compiler_key().encode() + (b"1" if fast_loops else b"0")).hexdigest()[:24]
+    return compile_cache.folder() / f"{path.stem}-{key}.jinja"
+
+
+@functools.cache
+def _compiler_key() -> str:
+    import docxtpl
+    import jinja2
+
+    here = Path(__file__).parent
+    code = b"".join((here / name).read_bytes() for name in ("docx.py", "docxloops.py", "env.py"))
+    return f"{hashlib.sha256(code).hexdigest()} {docxtpl.__version__} {jinja2.__version__} {sys.version}"
 # a loop over table rows that Jinja renders: a page-break marker goes before each row the page plan names
 _ROW_LOOP = re.compile(r"(\{%-?\s*for\s+\w+\s+in\s+(\w+(?:\.\w+)*)\s*-?%\})(?=\s*<w:tr[ >])")
 _BREAK = docxloops.BREAK.encode("utf-8")

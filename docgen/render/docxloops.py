@@ -62,6 +62,7 @@ class Loop:
     def __init__(self, body: str, static: Callable[[str], str], post: Callable[[str], str],
                  cell_variants: Callable[[str, bool], str], env: Environment, name: str = "") -> None:
         self.name = name  # the list's name in the context (指标)
+        self.body = body
         self.post = post  # the whole-document passes, for an item that needs them
         self.getattr = env.getattr  # Jinja's r.字段: attribute, then item (sandboxed)
         self.merge = env.filters["merge"]
@@ -215,6 +216,17 @@ def compile_loops(source: str, env: Environment, static: Callable[[str], str], p
     return source
 
 
+def loop_specs(env: Environment) -> list[tuple[str, str]]:
+    """(body, iterable) of each loop :func:`compile_loops` installed in ``env``: enough to install them again."""
+    return [(loop.body, loop.name) for loop in getattr(env, _LOOPS, [])]
+
+
+def install_loops(env: Environment, specs: list[tuple[str, str]], static: Callable[[str], str],
+                  post: Callable[[str], str], cell_variants: Callable[[str, bool], str]) -> None:
+    """Install loops of :func:`loop_specs` in a fresh ``env`` (a template compiled earlier, read back)."""
+    _install(env, [Loop(body, static, post, cell_variants, env, name) for body, name in specs])
+
+
 def _alone_in_cell(body: str, slot: re.Match[str]) -> bool:
     start = max(body.rfind("<w:tc>", 0, slot.start()), body.rfind("<w:tc ", 0, slot.start()))
     end = body.find("</w:tc>", slot.end())
@@ -229,7 +241,11 @@ def page_breaks(context: Context | dict[str, Any], name: str) -> tuple[int, ...]
     return tuple(plan.get(name, ())) if isinstance(plan, dict) else ()
 
 
+_LOOPS = "docgen_loops"  # the env's attribute holding its loops (not a global: templates cannot reach it)
+
+
 def _install(env: Environment, loops: list[Loop]) -> None:
+    setattr(env, _LOOPS, loops)
     @pass_context
     def docgen_loop(context: Context, items: Any, index: int) -> Markup:
         sink = _SINK.get()

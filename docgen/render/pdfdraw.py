@@ -19,6 +19,7 @@ fails when WeasyPrint's functions are no longer the ones these reproduce.
 
 from __future__ import annotations
 
+import functools
 import struct
 import threading
 from operator import add
@@ -215,11 +216,61 @@ def _make_draw_border(stock: Any) -> Any:
     return draw_border
 
 
+@functools.cache
+def _gobject_refs() -> Any:
+    """(cffi, g_object_ref, g_object_unref) from the GObject library WeasyPrint loaded, or None."""
+    try:
+        import cffi
+        from weasyprint.text import ffi as wffi
+
+        own = cffi.FFI()
+        own.cdef("void *g_object_ref (void *object); void g_object_unref (void *object);")
+        gobject = wffi._dlopen(own, "libgobject-2.0-0", "gobject-2.0-0", "gobject-2.0", "libgobject-2.0.so.0",
+                               "libgobject-2.0.0.dylib", "libgobject-2.0-0.dll")
+        return own, gobject.g_object_ref, gobject.g_object_unref
+    except Exception:  # any failure only means that font keys are not remembered
+        return None
+
+
+_FONT_KEYS: dict[int, tuple[Any, float, Any]] = {}  # Pango font address → (key, size, a reference held on it)
+_FONT_KEYS_KEPT = 512
+
+
+def _make_add_font(stock: Any) -> Any:
+    from weasyprint.text.ffi import ffi
+    from weasyprint.text.fonts import get_pango_font_key
+
+    def add_font(self: Any, pango_font: Any) -> tuple[Any, float]:
+        """WeasyPrint's ``Stream.add_font``, with each Pango font's key (``get_pango_font_key``: a font
+        description made, measured, hashed and freed for every line drawn) remembered per process. A
+        reference is held on each remembered font, so that its address can never be another font's."""
+        address = int(ffi.cast("uintptr_t", pango_font))
+        known = _FONT_KEYS.get(address)
+        if known is not None and known[0] in self._fonts:
+            return self._fonts[known[0]], known[1]
+        refs = _gobject_refs()
+        if refs is None or len(_FONT_KEYS) >= _FONT_KEYS_KEPT:
+            return stock(self, pango_font)
+        key, description, font_size = get_pango_font_key(pango_font)
+        if key not in self._fonts:
+            self._fonts[key] = Font(pango_font, description, font_size)
+        if known is None:
+            own, ref, unref = refs
+            _FONT_KEYS[address] = (key, font_size, own.gc(ref(own.cast("void *", address)), unref))
+        return self._fonts[key], font_size
+
+    from weasyprint.pdf.fonts import Font
+
+    add_font.stock = stock  # type: ignore[attr-defined]
+    return add_font
+
+
 def install_fast_drawing() -> bool:
     """Draw text lines and plain borders with :func:`draw_first_line` and :func:`draw_border` (once per
     process); False, and nothing patched, when WeasyPrint's functions are not the ones reproduced here."""
     from weasyprint import draw
     from weasyprint.draw import border, text
+    from weasyprint.pdf import stream as stream_module
 
     with _LOCK:
         if _STOCK:
@@ -228,6 +279,8 @@ def install_fast_drawing() -> bool:
             return False
         _STOCK.update(draw_first_line=text.draw_first_line, draw_border=draw.draw_border)
         text.draw_first_line = _make_draw_first_line(_STOCK["draw_first_line"])
+        if stream_module.Stream.add_font is _STOCK.setdefault("add_font", stream_module.Stream.add_font):
+            stream_module.Stream.add_font = _make_add_font(_STOCK["add_font"])
         fast_border = _make_draw_border(_STOCK["draw_border"])
         for module in (draw, border):
             if getattr(module, "draw_border", None) is _STOCK["draw_border"]:
@@ -244,6 +297,9 @@ def uninstall_fast_drawing() -> None:
         if not _STOCK:
             return
         text.draw_first_line = _STOCK["draw_first_line"]
+        from weasyprint.pdf import stream as stream_module
+
+        stream_module.Stream.add_font = _STOCK["add_font"]
         for module in (draw, border):
             if getattr(getattr(module, "draw_border", None), "stock", None) is _STOCK["draw_border"]:
                 module.draw_border = _STOCK["draw_border"]
@@ -251,16 +307,19 @@ def uninstall_fast_drawing() -> None:
 
 
 def _sources_known(text: Any, border: Any) -> bool:
-    """Whether WeasyPrint's draw/text.py and draw/border.py are the files whose functions are reproduced here (a
-    digest of each whole file: reading two files is ~0.1 ms, ``inspect.getsource`` of the functions ~20 ms)."""
+    """Whether WeasyPrint's draw/text.py, draw/border.py and pdf/stream.py are the files whose functions are
+    reproduced here (a digest of each whole file: reading them is ~0.1 ms, ``inspect.getsource`` ~20 ms)."""
     import hashlib
     from pathlib import Path
 
     try:
-        got = tuple(hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()[:16] for module in (text, border))
+        from weasyprint.pdf import stream
+
+        got = tuple(hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()[:16]
+                    for module in (text, border, stream))
     except (OSError, TypeError):
         return False
     return got == KNOWN_SOURCES
 
 
-KNOWN_SOURCES = ("c9a450aa209277e7", "cee7e6540a8bbae0")  # WeasyPrint 70.0: draw/text.py, draw/border.py
+KNOWN_SOURCES = ("c9a450aa209277e7", "cee7e6540a8bbae0", "4faf9169d1970d46")  # WeasyPrint 70.0

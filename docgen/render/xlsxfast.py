@@ -67,6 +67,8 @@ class CellPlan:
     units: float | None  # the width its text wraps in (Excel units), None when it does not set the row's height
     font_size: float
     tall: bool  # merged over several rows in the template
+    whole_root: str = ""  # ``whole`` split at its first dot: the name looked up first …
+    whole_rest: str = ""  # … and the rest, looked up in what that name holds
 
 
 @dataclass
@@ -301,8 +303,10 @@ class CompiledXlsx:
                 if cell.text is None and cell.static_text and units is not None:
                     static_need = max(static_need, _wrapped_height(cell.static_text, units, info.font_size))
                 whole = PLACEHOLDER.fullmatch(cell.text.strip()) if cell.text is not None else None
-                cells.append(CellPlan(cell, column_letter(cell.col), whole.group(1) if whole else None,
-                                      units, info.font_size, cell.col in tall))
+                dotted = whole.group(1) if whole else None
+                root, _, rest = (dotted or "").partition(".")
+                cells.append(CellPlan(cell, column_letter(cell.col), dotted, units, info.font_size,
+                                      cell.col in tall, root, rest))
             roots = [expr.split(".")[0] for c in row.cells if c.text is not None
                      for expr in PLACEHOLDER.findall(c.text)]
             plans.append(RowPlan(row, cells, static_need, roots, single_row_merges.get(row.index, [])))
@@ -324,7 +328,8 @@ class CompiledXlsx:
             starts[row.index] = (first, first + count - 1)
             for k in range(count):
                 index = first + k
-                scope = context if name is None or not items else {**context, name: items[k]}
+                item = items[k] if name is not None and items else None
+                scope: dict[str, Any] | None = None  # made when a cell is more than one placeholder
                 cells: list[str] = []
                 need = plan.static_need
                 for cp in plan.cells:
@@ -336,8 +341,13 @@ class CompiledXlsx:
                     if name is not None and not items:
                         value = None
                     elif cp.whole is not None:
-                        value = lookup(scope, cp.whole)
+                        if item is not None and cp.whole_root == name:
+                            value = lookup(item, cp.whole_rest) if cp.whole_rest else item
+                        else:
+                            value = lookup(context, cp.whole)
                     else:
+                        if scope is None:
+                            scope = context if item is None else {**context, name: item}
                         value = self._value(cell.text, scope)
                     if isinstance(value, Grouped):
                         if not value.first:
