@@ -25,7 +25,7 @@ import itertools
 import threading
 from typing import Any
 
-MEMO_SIZE = 5000  # chains per thread
+MEMO_SIZE = 2000  # styles per thread (a dict of computed values each)
 _MUTABLE = (list, dict, set, bytearray)
 _SPECIFIED = frozenset(("position", "float", "display"))  # __missing__ keeps their specified values too
 
