@@ -87,6 +87,17 @@ def _number(local: Any, key: tuple[Any, ...]) -> int:
     return number
 
 
+def _log_computed(style: Any, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """Note the value just computed for ``key`` in the log of a remembered style (an immutable one only);
+    the log, or None when the style is not remembered."""
+    log = style.__dict__.get("_docgen_log")
+    if log is not None:
+        stored = dict.get(style, key, _ABSENT)
+        if stored is not _ABSENT and not isinstance(stored, _MUTABLE):
+            log[0][key] = stored
+    return log
+
+
 def install_style_memo() -> bool:
     """Fill computed styles from earlier documents (once per process); False if WeasyPrint's hooks moved."""
     from weasyprint import css
@@ -140,11 +151,8 @@ def install_style_memo() -> bool:
 
         def __missing__(self: Any, key: str) -> Any:
             value = stock_missing(self, key)
-            log = self.__dict__.get("_docgen_log")
+            log = _log_computed(self, key)
             if log is not None:
-                stored = dict.get(self, key, _ABSENT)
-                if stored is not _ABSENT and not isinstance(stored, _MUTABLE):
-                    log[0][key] = stored
                 for name in _SPECIFIED:
                     if name in self.specified and not isinstance(self.specified[name], _MUTABLE):
                         log[1][name] = self.specified[name]
@@ -169,11 +177,7 @@ def install_style_memo() -> bool:
 
         def anonymous_missing(self: Any, key: str) -> Any:
             value = stock_anonymous_missing(self, key)
-            log = self.__dict__.get("_docgen_log")
-            if log is not None:
-                stored = dict.get(self, key, _ABSENT)
-                if stored is not _ABSENT and not isinstance(stored, _MUTABLE):
-                    log[0][key] = stored
+            _log_computed(self, key)
             return value
 
         cached = functools.cached_property(anonymous_style)
