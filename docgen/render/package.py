@@ -66,17 +66,28 @@ _DEFLATED_MAX = 64  # entries kept per cache (a template's parts and its few pro
 
 
 def deflate(data: bytes) -> tuple[int, bytes]:
-    """CRC-32 and the raw deflate stream of ``data`` at :data:`COMPRESSLEVEL`, as zipfile makes it."""
+    """CRC-32 and the raw deflate stream of ``data`` at :data:`COMPRESSLEVEL`: by ISA-L (the ``isal`` package,
+    a dependency: the same deflate format about three times faster, a little smaller) or else by zlib, as
+    zipfile makes it. Either way the same data gives the same bytes on the same installation."""
+    if _ISAL is not None:
+        return zlib.crc32(data), _ISAL.compress(data, COMPRESSLEVEL, -15)
     compressor = zlib.compressobj(COMPRESSLEVEL, zlib.DEFLATED, -15)
     return zlib.crc32(data), compressor.compress(data) + compressor.flush()
+
+
+try:
+    from isal import isal_zlib as _ISAL
+except ImportError:  # pragma: no cover - isal is a dependency; a platform without its wheel falls back to zlib
+    _ISAL = None
 
 
 def write_zip(parts: list[tuple[str, bytes]], deflated: Deflated | None = None,
               fresh: frozenset[str] = frozenset()) -> bytes:
     """A zip of ``parts`` in the given order with fixed timestamps and deflate compression.
 
-    Byte for byte what :func:`write_zip_zipfile` (zipfile) writes, but a part found in ``deflated`` is not
-    compressed again; other parts not named in ``fresh`` (those that change with every document) are added to it.
+    The zip :func:`write_zip_zipfile` (zipfile) writes, entry for entry (with zlib, byte for byte), but a part
+    found in ``deflated`` is not compressed again; other parts not named in ``fresh`` (those that change with
+    every document) are added to it.
     """
     local: list[bytes] = []
     central: list[bytes] = []
