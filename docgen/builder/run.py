@@ -114,6 +114,7 @@ class _Runner:
         self.sources = {s.key: s for s in inp.sources}
         self.counts: Counter[str] = Counter()  # rebuilt files by reason (their paths go to the manifest)
         self.replan = False  # a project's names were not as planned: plan again once its round is done
+        self.lost = False  # a worker died with a task: it may have left a temporary file half written
 
     def delete(self, row: OutputRow) -> None:
         """Delete an output file (unless another output of this build now owns its path) and its row."""
@@ -489,6 +490,8 @@ def _run_jobs(runner: _Runner, engine: Callable[[], Engine],
     finally:
         batch.flush()
         shutil.rmtree(options.out / FOLDER / ROWS, ignore_errors=True)
+        if runner.lost or chosen.remote:  # a worker that died mid-write leaves its temporary file (Dask runs the
+            clean_temporaries(options.out)  # task again elsewhere, silently): no worker writes any more
 
 
 def _stems_changed(runner: _Runner) -> bool:
@@ -523,18 +526,21 @@ class Task:
         return self.chunk.jobs
 
 
-CHUNK_FILES = 96  # files a project task writes (~0.4 s; a Dask task costs ~3 ms and more: 24 files a task gave
+CHUNK_FILES = 96  # files a project task writes (~0.3 s; a Dask task costs ~3 ms and more: 24 files a task gave
 #                   Dask/pool 1.32 at 1,000 projects, 96 files 1.20, bench/scale.py)
+CHUNK_FILES_DASK = 192  # on Dask: its ~30 ms a task weighed more once a file took 2.8 ms (Dask/pool 1.28–1.32 at
+#                         96 files a task, 1.20 at 192; the pool keeps 96 for an even finish)
 CHUNK_JOBS = 64  # at most this many projects in one task (row-only jobs are cheap)
 
 
-def _chunks(jobs: Iterable[ProjectJob], fn: Callable[[Any, Path], Done], kind: str) -> Iterator[Task]:
+def _chunks(jobs: Iterable[ProjectJob], fn: Callable[[Any, Path], Done], kind: str,
+            per_task: int = CHUNK_FILES) -> Iterator[Task]:
     chunk: list[ProjectJob] = []
     files = 0
     for job in jobs:
         chunk.append(job)
         files += sum(len(r.formats) for r in job.renders) or 1
-        if files >= CHUNK_FILES or len(chunk) >= CHUNK_JOBS:
+        if files >= per_task or len(chunk) >= CHUNK_JOBS:
             yield Task(Chunk(fn, chunk), kind, chunk[0].display)
             chunk, files = [], 0
     if chunk:
@@ -548,7 +554,8 @@ def _project_tasks(runner: _Runner, tick: Callable[[], None]) -> Iterator[Task]:
         _forget(runner, window)
         for _ in range(window.size - len(window.jobs)):
             tick()
-        yield from _chunks(window.jobs, run_project, "project")
+        remote = bool(runner.options.scheduler or runner.options.cluster)
+        yield from _chunks(window.jobs, run_project, "project", CHUNK_FILES_DASK if remote else CHUNK_FILES)
 
 
 def _lost(job: Any, name: str, exc: Exception) -> Done:
@@ -628,6 +635,7 @@ def _drive(runner: _Runner, engine: Engine, tasks: Iterable[Task], batch: _Batch
                 results = future.result()
             except Exception as exc:  # the worker died (out of memory, killed) too often: report it, go on
                 results = [_lost(job, task.name, exc) for job in task.jobs]
+                runner.lost = True
             for job, done in zip(task.jobs, results, strict=True):
                 batch.add(done, job, task.kind)
                 tick()
