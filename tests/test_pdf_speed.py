@@ -422,7 +422,7 @@ def test_common_characters() -> None:
 
 
 def test_streams_are_deflated_by_isal_in_the_zlib_format() -> None:
-    """The pdf extra installs isal; every stream of a PDF is a zlib stream that zlib itself inflates."""
+    """isal (a dependency) is installed; every stream of a PDF is a zlib stream that zlib itself inflates."""
     import re
     import zlib
 
@@ -431,7 +431,7 @@ def test_streams_are_deflated_by_isal_in_the_zlib_format() -> None:
     try:
         from isal import isal_zlib
     except ImportError:
-        pytest.fail('isal (pdf extra) is not installed here: run  source scripts/setup.sh test,pdf,web,cluster')
+        pytest.fail('isal is not installed here: run  source scripts/setup.sh test,pdf,web,cluster')
 
     result = run_file(EXAMPLE, "x").result
     form = find_form("monitor")

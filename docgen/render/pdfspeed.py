@@ -8,8 +8,8 @@ each embedded font is about 1 MB before compression whatever the page holds:
 - a subset is remembered per process for its exact glyph set, so the title font of a form (the same
   characters in every document) is subset once; the bytes depend only on the font and the glyph set,
   never on what was rendered before, so output stays deterministic;
-- streams are compressed at zlib level 1 instead of 9 (with ISA-L's deflate, the ``isal`` package of the pdf
-  extra, at its level 2 when it is installed: the same zlib format, ~6× faster, a little smaller), and the
+- streams are compressed at zlib level 1 instead of 9 (with ISA-L's deflate, the ``isal`` package, a dependency
+  of docgen, at its level 2 when it is installed: the same zlib format, ~6× faster, a little smaller), and the
   compressed bytes of a large stream seen again (that same title font) are reused.
 """
 
@@ -27,7 +27,7 @@ PDF_ZLIB_LEVEL = 1  # pydyf compresses every stream at level 9: ~7 ms a page mor
 try:  # ISA-L writes the same zlib streams ~6× faster than zlib at level 1 (4 ms a report), ~1 % smaller
     from isal import isal_zlib as _DEFLATE
     _DEFLATE_LEVEL = 2
-except ImportError:  # pragma: no cover - isal is in the pdf extra; without it, zlib
+except ImportError:  # pragma: no cover - isal is a dependency; a platform without its wheel: zlib
     _DEFLATE = zlib
     _DEFLATE_LEVEL = PDF_ZLIB_LEVEL
 _CACHE_SIZE = 16  # subsets and compressed streams kept per process
