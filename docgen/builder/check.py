@@ -67,15 +67,21 @@ def _check_all(todo: list[tuple[Form, str]], vocabularies: dict[str, Vocabulary]
                jobs: int | None) -> list[TemplateProblem]:
     """The problems of each template of ``todo``, in its order. Many templates (a first build: ~1 s of
     compiling and reading) are shared out over forked workers, which compile into this process's template
-    folder; not with PDF (a forked child must not share pango's state) nor where processes cannot fork."""
+    folder; not with PDF (a forked child must not share pango's state) nor where fork is not the platform's own
+    way to start a process (Windows cannot fork; macOS's system libraries do not survive it)."""
     workers = min(job_count(jobs), 1 + len(todo) // PARALLEL_FROM)
-    if workers <= 1 or "pdf" in formats or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or "pdf" in formats or _default_start() != "fork":
         return [p for form, fmt in todo for p in check_template(form, fmt, vocabularies.get(form.id)).problems]
     compile_cache.folder()  # made here, before the fork: the workers compile into it
     tasks = [(form.id, fmt, vocabularies.get(form.id)) for form, fmt in todo]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         found = list(pool.map(_check_one, tasks))
     return [p for problems in found for p in problems]
+
+
+def _default_start() -> str:
+    """How this platform starts a process unless told otherwise (without fixing it, as get_start_method does)."""
+    return multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
 
 
 def _check_one(task: tuple[str, str, Vocabulary | None]) -> list[TemplateProblem]:
