@@ -480,3 +480,28 @@ def test_letter_spacing_is_moved_as_pango_moves_it() -> None:
     _respace(runs, -215, 100)  # left halves -107 → 50, right halves -108 → 50
     assert runs[0][8] == [1000 + 315 - 157, 1000 + 315] and runs[0][9] == [7, 7 + 157]
     assert runs[1][8] == [900 + 315 - 158] and runs[1][9] == [7 + 157]
+
+
+def test_the_collector_is_paused_while_rendering_and_restored() -> None:
+    import gc
+
+    from docgen.render.pdf import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # another thread's render at the same time
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # a program that turned it off keeps it off
+    finally:
+        gc.enable()
+    form = find_form("monitor")
+    result = run_file(EXAMPLE, "x").result
+    assert form is not None and result is not None
+    assert compiled_pdf(form).render(form.build(result), "t")[:5] == b"%PDF-" and gc.isenabled()
