@@ -525,3 +525,66 @@ def test_streams_are_deflated_by_isal_in_the_zlib_format() -> None:
     assert len(streams) > 3
     for data in streams:
         zlib.decompress(data)
+
+
+@pytest.mark.parametrize("form_id", ["monitor-report", "self-eval-report"])
+def test_justified_lines_are_moved_not_shaped_again(monkeypatch: pytest.MonkeyPatch, form_id: str) -> None:
+    """The reports' justified lines keep their layout and are drawn moved (render/pdfdraw.py ``respaced_layout``):
+    the same bytes as shaping each line again with its letter spacing, and no line left to be shaped again."""
+    from docgen.render import pdfdraw, report_pdf
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form(form_id)
+    assert result is not None and form is not None and missing_data(form, result) is None
+    context = form.build(result)
+    compiled_pdf(form).render(context, "t")
+    calls = {"moved": 0, "shaped": 0}
+
+    def counted(layout, text, style):  # type: ignore[no-untyped-def]
+        got = pdfdraw.respaced_layout(layout, text, style)
+        calls["moved" if got is not None else "shaped"] += 1
+        return got
+
+    monkeypatch.setattr(report_pdf, "respaced_layout", counted)
+    moved = compiled_pdf(form).render(context, "t")
+    assert calls["moved"] > 20 and calls["shaped"] == 0
+    monkeypatch.setattr(report_pdf, "respaced_layout", lambda layout, text, style: None)
+    assert compiled_pdf(form).render(context, "t") == moved
+
+
+def test_letter_spacing_is_moved_as_pango_moves_it() -> None:
+    """Pango's ``distribute_letter_spacing`` (C's division towards zero; whole points rounded) and the line's first
+    and last glyphs, whose outer halves ``adjust_line_letter_spacing`` takes back."""
+    from docgen.render.pdfdraw import _respace, _space_left
+
+    assert [_space_left(u) for u in (-215, -1, 215, 1, 2048, -2048, 1024, -1024, 3072)] == \
+        [-107, 0, 107, 0, 1024, -1024, 1024, 0, 2048]
+    runs = [[None] * 8 + [[1000, 1000], [7, 7]], [None] * 8 + [[900], [7]]]
+    _respace(runs, -215, 100)  # left halves -107 → 50, right halves -108 → 50
+    assert runs[0][8] == [1000 + 315 - 157, 1000 + 315] and runs[0][9] == [7, 7 + 157]
+    assert runs[1][8] == [900 + 315 - 158] and runs[1][9] == [7 + 157]
+
+
+def test_the_collector_is_paused_while_rendering_and_restored() -> None:
+    import gc
+
+    from docgen.render.pdf import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # another thread's render at the same time
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # a program that turned it off keeps it off
+    finally:
+        gc.enable()
+    form = find_form("monitor")
+    result = run_file(EXAMPLE, "x").result
+    assert form is not None and result is not None
+    assert compiled_pdf(form).render(form.build(result), "t")[:5] == b"%PDF-" and gc.isenabled()

@@ -22,12 +22,15 @@ or modification dates, a fixed generator, and an identifier derived from the con
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import re
 import shutil
 import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -285,6 +288,37 @@ def compact_template(source: str) -> str:
     return _BETWEEN_TAGS.sub(lambda m: f"{m.group(1)}{{#{chr(10) * m.group(0).count(chr(10))}#}}", source)
 
 
+_PAUSES = threading.Lock()
+_PAUSED = {"renders": 0, "was_enabled": False}
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while PDFs render, then one collection of the young objects.
+
+    A render allocates some 10^5 objects, most of them alive until it ends; the collector keeps walking them (and,
+    every few of its rounds, everything the process holds: fonts, stylesheets, the memos of the speed-ups) for
+    nothing: ~7 % of a report's time, in 60–100 ms pauses. Once the render's objects are released, one collection
+    of the youngest generation frees its cycles. Threads rendering at once share one pause (the collector is
+    process-wide); a collector the program had already turned off stays off.
+    """
+    with _PAUSES:
+        if _PAUSED["renders"] == 0:
+            _PAUSED["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _PAUSED["renders"] += 1
+    try:
+        yield
+    finally:
+        with _PAUSES:
+            _PAUSED["renders"] -= 1
+            last = _PAUSED["renders"] == 0 and _PAUSED["was_enabled"]
+            if last:
+                gc.enable()
+        if last:
+            gc.collect(0)
+
+
 class CompiledHtml:
     """One HTML template, compiled once with the shared sandboxed env, rendered to PDF any number of times."""
 
@@ -308,6 +342,11 @@ class CompiledHtml:
                        properties: dict[str, str] | None = None) -> tuple[bytes, int]:
         """The PDF's bytes and its number of pages (bench/pdf.py reports time per page)."""
         require_pdf()
+        with collector_paused():
+            return self._render_counted(context, title, properties)
+
+    def _render_counted(self, context: dict[str, Any], title: str,
+                        properties: dict[str, str] | None) -> tuple[bytes, int]:
         fonts, css, html_class = _shared(self.folder, self.stylesheet)
         html = html_class(string=self.render_html(context), base_url=str(self.folder))
         document = html.render(stylesheets=[css], font_config=fonts)

@@ -9,6 +9,11 @@ Drawing is a quarter of a form's PDF (bench/pdf.py), most of it per glyph and pe
   expressions in the same order, so the operators are the same bytes. Any line that is not plain text in an
   outline font (an emoji, an SVG/PNG/COLR or bitmap font, a missing glyph, a raised or shifted glyph, a glyph
   id above 65535, an ellipsis) is drawn by WeasyPrint's own function.
+- a line that the reports' CJK justification spaced out (render/report_pdf.py) keeps the Pango layout that broke
+  it; :func:`respaced_layout` marks it with the letter spacing Pango had and the one it should have, and the
+  glyphs are moved here as Pango's letter spacing would have moved them (:func:`_respace`), instead of shaping the
+  line again in a new layout (~6 ms a report). Only for text whose every character is a cursor
+  position and shapes to one glyph of its own (:data:`_PLAIN_TEXT`); any other line gets its new layout first.
 - ``draw_border`` (weasyprint/draw/border.py) looks at four colours, styles and radii through generic code
   for every cell: :func:`draw_border` draws a box whose four sides are solid, of one colour and not rounded
   (every cell of the forms) with the same operators directly, and leaves anything else to WeasyPrint.
@@ -20,6 +25,7 @@ fails when WeasyPrint's functions are no longer the ones these reproduce.
 from __future__ import annotations
 
 import functools
+import re
 import struct
 import threading
 from operator import add
@@ -46,6 +52,74 @@ def _glyph_layout_ok(ffi: Any, glyphs: Any) -> bool:
         return False
 
 
+# characters that are each a cursor position (a grapheme of their own) and never combine, so that Pango's letter
+# spacing moves every glyph of their runs alike: ASCII, Latin-1, general punctuation (not the zero-width and
+# direction marks), letterlike and number forms, arrows, mathematical operators, enclosed numbers, CJK
+# punctuation, kana, CJK ideographs (A and unified), full-width forms
+_PLAIN_TEXT = re.compile("[\x20-\x7e\xa0-\xff\u2010-\u2027\u2030-\u205e\u2100-\u23ff\u2460-\u27bf"
+                         "\u3000-\u3029\u3030-\u3098\u309b-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uffef]*")
+_PANGO_SCALE = 1024
+
+
+def _space_left(units: int) -> int:
+    """The part of a letter spacing (Pango units) Pango puts before a glyph: ``distribute_letter_spacing``,
+    C's division (towards zero), rounded to a whole point when the spacing is one."""
+    left = -(-units // 2) if units < 0 else units // 2
+    if units & (_PANGO_SCALE - 1) == 0:
+        left = (left + (_PANGO_SCALE >> 1)) & ~(_PANGO_SCALE - 1)
+    return left
+
+
+def _spacing_units(value: Any) -> int:
+    """A ``letter-spacing`` value as WeasyPrint's ``Layout.set_text`` gives it to Pango."""
+    return 0 if value == "normal" else int(value * _PANGO_SCALE)
+
+
+def respaced_layout(layout: Any, text: str, style: Any) -> Any | None:
+    """A copy of ``layout`` (a line's kept Layout, render/pdflayouts.py) to be drawn with ``style``, whose
+    letter spacing alone differs from the one the layout was shaped with, the glyphs moved when drawn (see the
+    module's docstring); None when that would not be exactly what Pango does (then make the layout anew)."""
+    if not _STOCK or getattr(layout, "layout", None) is None or layout.text != text \
+            or layout.justification_spacing or style["word_spacing"] or _PLAIN_TEXT.fullmatch(text) is None:
+        return None
+    shaped = getattr(layout, "_docgen_spacing", None)
+    before = shaped[0] if shaped is not None else _spacing_units(layout.style["letter_spacing"])
+    after = _spacing_units(style["letter_spacing"])
+    if not before or not after:  # without any letter spacing Pango shapes another way (ligatures)
+        return None
+    copy = type(layout).__new__(type(layout))
+    copy.__dict__.update(layout.__dict__)
+    copy.style = style
+    copy._docgen_spacing = (before, after)
+    return copy
+
+
+def _respace(runs: list[list[Any]], before: int, after: int) -> None:
+    """Move a line's glyphs (each run's widths and x offsets, items 8 and 9) from letter spacing ``before`` to
+    ``after`` (Pango units) as Pango 1.44+ spaces a line: ``pango_glyph_item_letter_space`` and ``shape_run`` give
+    every glyph the spacing (the left half also as its x offset), then ``adjust_line_letter_spacing`` takes the
+    left half back from the line's first glyph and the right half from its last."""
+    left = _space_left(after) - _space_left(before)
+    right = (after - _space_left(after)) - (before - _space_left(before))
+    change = after - before
+    for run in runs:
+        run[8] = [width + change for width in run[8]]
+        run[9] = [x_offset + left for x_offset in run[9]]
+    first, last = runs[0], runs[-1]
+    first[8][0] -= left
+    first[9][0] -= left
+    last[8][-1] -= right
+
+
+def spaced_layout(textbox: Any) -> Any:
+    """The line's own layout with its style's letter spacing, as WeasyPrint would draw it (made when needed)."""
+    from weasyprint.text.line_break import create_layout
+
+    layout = create_layout(textbox.text, textbox.style, None, max_width=None, justification_spacing=0)
+    layout.deactivate()  # kept for drawing (render/pdflayouts.py)
+    return layout
+
+
 def _make_draw_first_line(stock: Any) -> Any:
     from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
@@ -63,13 +137,20 @@ def _make_draw_first_line(stock: Any) -> Any:
 
     def draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsis: Any, matrix: Any) -> Any:
         """WeasyPrint's ``draw_first_line`` for lines of plain glyphs (see the module's docstring)."""
-        if text_overflow == "ellipsis" or block_ellipsis != "none" or layout_ok == [False]:
+        layout = textbox.pango_layout
+        spacing = getattr(layout, "_docgen_spacing", None)
+
+        def stock_line() -> Any:
+            if spacing is not None:  # WeasyPrint draws what Pango shapes: the line's own spaced-out layout first
+                textbox.pango_layout = spaced_layout(textbox)
             return stock(stream, textbox, text_overflow, block_ellipsis, matrix)
+
+        if text_overflow == "ellipsis" or block_ellipsis != "none" or layout_ok == [False]:
+            return stock_line()
         if not textbox.text.strip():
             return []
         if textbox.style["font_size"] < 1e-6:
             return []
-        layout = textbox.pango_layout
         pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
         first_line, _ = layout.get_first_line()
 
@@ -86,13 +167,13 @@ def _make_draw_first_line(stock: Any) -> Any:
             if not layout_ok:
                 layout_ok.append(_glyph_layout_ok(ffi, glyph_string.glyphs))
             if not layout_ok[0]:
-                return stock(stream, textbox, text_overflow, block_ellipsis, matrix)
+                return stock_line()
             pango_font = glyph_item.item.analysis.font
             if pango_font != previous_pango_font:
                 previous_pango_font = pango_font
                 font, font_size = stream.add_font(pango_font)
                 if font.svg or font.png or font.colr or font.bitmap:
-                    return stock(stream, textbox, text_overflow, block_ellipsis, matrix)
+                    return stock_line()
                 if old_pango:
                     font_size = textbox.style["font_size"]
                 new_font = True
@@ -102,9 +183,14 @@ def _make_draw_first_line(stock: Any) -> Any:
                 if count else ()
             gids = values[0::5]
             if count and (max(gids) > 0xFFFF or min(gids) < 0 or any(values[3::5])):
-                return stock(stream, textbox, text_overflow, block_ellipsis, matrix)
-            runs.append((glyph_item, glyph_string, count, pango_font, font, font_size, new_font, gids,
-                         values[1::5], values[2::5]))
+                return stock_line()
+            widths, x_offsets = values[1::5], values[2::5]
+            if spacing is not None and (not count or count != glyph_item.item.num_chars or 0 in widths):
+                return stock_line()  # not a run of one glyph per character: Pango spaces it another way
+            runs.append([glyph_item, glyph_string, count, pango_font, font, font_size, new_font, gids,
+                         widths, x_offsets])
+        if spacing is not None:
+            _respace(runs, *spacing)
 
         stream.set_text_matrix(*matrix.values)
         string = ""

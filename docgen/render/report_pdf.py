@@ -6,7 +6,8 @@ parsed once per process with the shared FontConfiguration.
 GB/T 9704 justifies a line of Chinese text on both sides by spreading it between the characters. WeasyPrint (70)
 justifies only at spaces, which Chinese text hardly has, so the right edge stays ragged; :func:`install_cjk_justify`
 adds inter-character justification for Chinese lines (``lang="zh…"``): the line's spare width is shared out as
-extra letter spacing over its characters. Lines in other languages keep WeasyPrint's own justification.
+extra letter spacing over its characters. Lines in other languages keep WeasyPrint's own justification. The line is
+not shaped again for that: render/pdfdraw.py moves its glyphs when it draws them, as Pango's letter spacing would.
 
 The body face is a 仿宋 and level-3 headings a 楷体 (report.css names the Word faces first, then FandolFang and
 FandolKai, which scripts/system-packages.sh installs); :func:`missing_faces_note` is the one-line note when neither
@@ -20,6 +21,7 @@ import threading
 from typing import Any
 
 from .pdf import CompiledHtml, _fc_list
+from .pdfdraw import respaced_layout
 
 STYLESHEET = "report.css"
 FACES = {"仿宋": ("FandolFang", "FangSong", "仿宋"), "楷体": ("FandolKai", "KaiTi", "楷体")}
@@ -97,8 +99,10 @@ def _add_letter_spacing(context: Any, box: Any, spacing: float, x_advance: float
             style = box.style.copy()
             base = style["letter_spacing"]
             style["letter_spacing"] = (0 if base == "normal" else base) + spacing
-            layout = create_layout(box.text, style, context, max_width=None, justification_spacing=0)
-            layout.deactivate()
+            layout = respaced_layout(box.pango_layout, box.text, style)  # drawn moved, not shaped again
+            if layout is None:
+                layout = create_layout(box.text, style, context, max_width=None, justification_spacing=0)
+                layout.deactivate()
             box.style = style
             box.pango_layout = layout
             box.width += spacing * count
