@@ -12,8 +12,10 @@ Drawing is a quarter of a form's PDF (bench/pdf.py), most of it per glyph and pe
 - a line that the reports' CJK justification spaced out (render/report_pdf.py) keeps the Pango layout that broke
   it; :func:`respaced_layout` marks it with the letter spacing Pango had and the one it should have, and the
   glyphs are moved here as Pango's letter spacing would have moved them (:func:`_respace`), instead of shaping the
-  line again in a new layout (~6 ms a report). Only for text whose every character is a cursor
-  position and shapes to one glyph of its own (:data:`_PLAIN_TEXT`); any other line gets its new layout first.
+  line again in a new layout (~6 ms a report). Only for text whose every character is a cursor position and
+  shapes to one glyph of its own (:data:`_PLAIN_TEXT`); any other line gets its new layout first.
+- Pango's single-paragraph mode, which WeasyPrint sets on every line it draws (a change that makes Pango lay a
+  kept line out again), is only set on text that has a paragraph separator: without one, the layout is the same.
 - ``draw_border`` (weasyprint/draw/border.py) looks at four colours, styles and radii through generic code
   for every cell: :func:`draw_border` draws a box whose four sides are solid, of one colour and not rounded
   (every cell of the forms) with the same operators directly, and leaves anything else to WeasyPrint.
@@ -59,6 +61,7 @@ def _glyph_layout_ok(ffi: Any, glyphs: Any) -> bool:
 _PLAIN_TEXT = re.compile("[\x20-\x7e\xa0-\xff\u2010-\u2027\u2030-\u205e\u2100-\u23ff\u2460-\u27bf"
                          "\u3000-\u3029\u3030-\u3098\u309b-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uffef]*")
 _PANGO_SCALE = 1024
+_PARAGRAPH_SEPARATORS = re.compile("[\n\r\x1c-\x1e\x85\u2028\u2029]")  # Pango's (and line separators)
 
 
 def _space_left(units: int) -> int:
@@ -151,7 +154,8 @@ def _make_draw_first_line(stock: Any) -> Any:
             return []
         if textbox.style["font_size"] < 1e-6:
             return []
-        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+        if _PARAGRAPH_SEPARATORS.search(layout.text):  # else Pango lays the text out the same way, and a
+            pango.pango_layout_set_single_paragraph_mode(layout.layout, True)  # change would lay it out again
         first_line, _ = layout.get_first_line()
 
         # read every run first: anything unusual and the whole line is WeasyPrint's (nothing written yet)
