@@ -505,3 +505,20 @@ def test_the_collector_is_paused_while_rendering_and_restored() -> None:
     result = run_file(EXAMPLE, "x").result
     assert form is not None and result is not None
     assert compiled_pdf(form).render(form.build(result), "t")[:5] == b"%PDF-" and gc.isenabled()
+
+
+def test_tag_queries_find_what_cssselect2_finds(every_html: list[tuple[str, str]]) -> None:
+    """WeasyPrint's two whole-document queries (metadata, stylesheets) answered by render/pdfparse.py's walk."""
+    import cssselect2
+
+    from docgen.render.pdfparse import tag_query_root
+
+    for name, html in every_html:
+        tree = fast_tree(html)
+        assert tree is not None, name
+        ours, theirs = tag_query_root(tree), cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
+        for selectors in (("title", "meta", "link"), ("style", "link"), ("td",), ("html",)):
+            found = [w.etree_element for w in ours.query_all(*selectors)]
+            assert found == [w.etree_element for w in theirs.query_all(*selectors)], (name, selectors)
+        assert [w.etree_element for w in ours.query_all("p.h")] == \
+            [w.etree_element for w in theirs.query_all("p.h")]  # anything else: cssselect2's own
