@@ -398,6 +398,8 @@ def test_core_faces_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch, form_id
     from_cores = compiled_pdf(form).render(context, "t")
     assert cut and all(cut)
     assert whole == first == from_cores
+    # every core is cut in Python (render/pdfcffcut.py), and HarfBuzz's checks of those cuts found no difference
+    assert all(core is not None and core.cutter is not None for core in pdfcorefaces._CORES.values())
 
 
 def test_a_core_face_that_cuts_other_bytes_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -411,6 +413,87 @@ def test_a_core_face_that_cuts_other_bytes_is_not_used(monkeypatch: pytest.Monke
     monkeypatch.setattr(pdfspeed, "_cut_from_core", lambda *args: (b"x", b"not the same CFF"))
     compiled_pdf(form).render(form.build(result), "t")
     assert pdfcorefaces._CORES and all(core is None for core in pdfcorefaces._CORES.values())
+
+
+def test_a_python_cutter_that_cuts_other_bytes_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A core whose Python cut differs from HarfBuzz's, at its creation or at a later check, goes back to
+    HarfBuzz and the PDF is the same."""
+    from docgen.render import pdfcffcut, pdfcorefaces, pdfspeed
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor-report")
+    assert result is not None and form is not None
+    context = form.build(result)
+    _fresh_font_memos(monkeypatch)
+    monkeypatch.setattr(pdfspeed, "USE_CORE_FACES", False)
+    whole = compiled_pdf(form).render(context, "t")
+    stock_cut = pdfcffcut.CffCutter.cut
+    _fresh_font_memos(monkeypatch)
+    monkeypatch.setattr(pdfspeed, "USE_CORE_FACES", True)
+    monkeypatch.setattr(pdfcorefaces, "BUILD_AFTER", 1)
+    monkeypatch.setattr(pdfcffcut.CffCutter, "cut", lambda self, glyphs: b"not HarfBuzz's CFF")
+    assert compiled_pdf(form).render(context, "t") == whole
+    assert pdfcorefaces._CORES and all(core is not None and core.cutter is None
+                                       for core in pdfcorefaces._CORES.values())
+    _fresh_font_memos(monkeypatch)
+    monkeypatch.setattr(pdfcffcut.CffCutter, "cut", stock_cut)
+    assert compiled_pdf(form).render(context, "t") == whole  # cores made, their cutters trusted at creation
+    assert all(core is not None and core.cutter is not None for core in pdfcorefaces._CORES.values())
+    monkeypatch.setattr(pdfcffcut.CffCutter, "cut", lambda self, glyphs: stock_cut(self, glyphs) + b"x")
+    monkeypatch.setattr(pdfspeed, "_SUBSETS", type(pdfspeed._SUBSETS)())
+    assert compiled_pdf(form).render(context, "t") == whole  # the next cut is checked: back to HarfBuzz
+    assert all(core is not None and core.cutter is None for core in pdfcorefaces._CORES.values())
+
+
+def test_python_cuts_are_harfbuzz_cuts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """render/pdfcffcut.py cuts exactly HarfBuzz's bytes out of the core face of every CJK font of a report:
+    every glyph of each core (cut in slices) and 60 random glyph sets of 1 to 2,000 glyphs per font. Fails
+    when a HarfBuzz (or WeasyPrint) upgrade writes a subset's CFF otherwise: the cutter then stands aside
+    at run time, and this module should follow HarfBuzz again."""
+    import random
+
+    from weasyprint.pdf import fonts
+
+    from docgen.render import pdfcffcut, pdfcorefaces, pdfspeed
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor-report")
+    assert result is not None and form is not None
+    context = form.build(result)
+    compiled_pdf(form).render(context, "t")  # installs render/pdfspeed.py's subsetting
+    used: dict[bytes, object] = {}
+    stock = fonts.Font._harfbuzz_subset
+
+    def kept(font, to_unicode, hinting):  # type: ignore[no-untyped-def]
+        used.setdefault(font.file_content[:4096] + bytes([font.index]), font)
+        return stock(font, to_unicode, hinting)
+
+    monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", kept)
+    monkeypatch.setattr(pdfspeed, "_SUBSETS", type(pdfspeed._SUBSETS)())
+    compiled_pdf(form).render(context, "t")
+    monkeypatch.undo()
+    cjk = [font for font in used.values() if pdfspeed.is_cid_keyed_cff(font.file_content)]  # type: ignore[attr-defined]
+    assert len(cjk) >= 3
+    rng = random.Random(17)
+    for font in cjk:
+        made = pdfspeed._core_subset(font.hb_face, pdfcorefaces.common_characters(), False)  # type: ignore[attr-defined]
+        assert made is not None and made[1] is not None
+        cutter = pdfcffcut.cutter_for(made[1], made[2])
+        assert cutter is not None, f"{font.family}: its core's CFF is not laid out as pdfcffcut knows"  # type: ignore[attr-defined]
+        glyphs = list(range(1, len(cutter.cids)))
+        sets = [glyphs[i: i + 500] for i in range(0, len(glyphs), 500)]
+        sets += [sorted(rng.sample(glyphs, rng.choice([1, 3, 30, 250, 2000]))) for _ in range(60)]
+        for chosen in sets:
+            hb = pdfspeed._harfbuzz_cut(font, made[0], chosen, False)
+            assert hb is not None and cutter.cut(chosen) == hb[1], f"{font.family}: {len(chosen)} glyphs"  # type: ignore[attr-defined]
+
+
+def test_sfnt_with_cff_holds_the_cff() -> None:
+    from docgen.render import pdfcffcut, pdfspeed
+
+    cff = b"\x01\x00\x04\x04 any CFF"
+    sfnt = pdfcffcut.sfnt_with_cff(cff)
+    assert sfnt[:4] == b"OTTO" and pdfspeed.cff_table(sfnt) == cff
 
 
 def test_common_characters() -> None:

@@ -13,19 +13,38 @@ The bare CFF cut from the core face is the same bytes as the one cut from the wh
 same glyphs, CIDs and font dicts): the core is only kept after checking that on the glyph set that triggered it,
 and tests/test_pdf_speed.py checks it for every form of every sample. So the PDF's bytes do not depend on
 which documents a process rendered before.
+
+A core's cuts are then made in Python (render/pdfcffcut.py: ~0.1–0.3 ms instead of HarfBuzz's 1–3 ms) once that
+cutter has given HarfBuzz's bytes for that same glyph set; its next :data:`CHECKED_CUTS` cuts are compared with
+HarfBuzz's too, and the first difference sends the core back to HarfBuzz for good.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 _LOCK = threading.Lock()
 BUILD_AFTER = 8  # whole-font subsets of one face before its core face is made (a one-off PDF never pays for it)
 _KEPT = 6  # core faces kept per process (each 1.5–6 MB)
-# (font key, hinting) → (HarfBuzz face, {CID: glyph id in that face}), or None when it must not be used
-_CORES: dict[tuple[Any, ...], tuple[Any, dict[int, int]] | None] = {}
+CHECKED_CUTS = 2  # Python cuts of a core compared with HarfBuzz's after the one that made the core
+
+
+@dataclass
+class CoreFace:
+    """A font's core face: its HarfBuzz face (dropped once the Python cutter is trusted), CID → its glyph id,
+    and the Python cutter of its CFF (render/pdfcffcut.py) with how many of its cuts HarfBuzz still checks."""
+
+    face: Any
+    gid_of_cid: dict[int, int]
+    cutter: Any = None
+    checks_left: int = 0
+
+
+# (font key, hinting) → its core face, or None when it must not be used
+_CORES: dict[tuple[Any, ...], CoreFace | None] = {}
 _MISSES: dict[tuple[Any, ...], int] = {}
 
 
@@ -45,7 +64,7 @@ def common_characters() -> list[int]:
     return sorted(points)
 
 
-def core_face(key: tuple[Any, ...], hinting: bool) -> tuple[Any, dict[int, int]] | None:
+def core_face(key: tuple[Any, ...], hinting: bool) -> CoreFace | None:
     """The core face made for this font (``key``: its file and face) and its CID → glyph id map, if any."""
     with _LOCK:
         return _CORES.get((key, hinting))
@@ -55,10 +74,12 @@ def note_full_subset(font: Any, key: tuple[Any, ...], hinting: bool, gids: list[
                      make: Any, cut: Any) -> None:
     """Count a subset of the whole font; at the :data:`BUILD_AFTER`-th, make its core face.
 
-    ``make(face, codepoints)`` → (core HarfBuzz face, its CFF table) or None; ``cut(core, gids)`` → the bare CFF
-    of ``gids`` cut from a core. The core is kept only if ``cut`` gives ``cff`` (this document's subset of the
-    whole font) again; otherwise the font is never tried again in this process.
+    ``make(face, codepoints)`` → (core HarfBuzz face, its CFF table, the whole core font) or None;
+    ``cut(core, gids)`` → the bare CFF of ``gids`` cut from a :class:`CoreFace` (by its cutter if it has one).
+    The core is kept only if HarfBuzz's cut gives ``cff`` (this document's subset of the whole font) again,
+    otherwise the font is never tried again in this process; its Python cutter only if it gives ``cff`` too.
     """
+    from .pdfcffcut import cutter_for
     from .pdfspeed import cff_cids
 
     with _LOCK:
@@ -72,9 +93,13 @@ def note_full_subset(font: Any, key: tuple[Any, ...], hinting: bool, gids: list[
     if made is not None and made[1] is not None:
         cids = cff_cids(made[1])
         if cids is not None:
-            core = (made[0], {cid: gid for gid, cid in enumerate(cids)})
+            core = CoreFace(made[0], {cid: gid for gid, cid in enumerate(cids)})
             if cut(core, gids) != cff:
                 core = None
+            else:
+                cutter = cutter_for(made[1], made[2])
+                if cutter is not None and cut(CoreFace(None, core.gid_of_cid, cutter), gids) == cff:
+                    core.cutter, core.checks_left = cutter, CHECKED_CUTS
     with _LOCK:
         _CORES[(key, hinting)] = core
         while len(_CORES) > _KEPT:

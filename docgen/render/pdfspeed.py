@@ -92,15 +92,16 @@ def _harfbuzz_subset(font: Any, gids: list[int], hinting: bool, retain_gids: boo
     return (get_hb_object_data(hb_face) or None) if hb_face is not None else None
 
 
-def _core_subset(source: Any, codepoints: list[int], hinting: bool) -> tuple[Any, bytes | None] | None:
-    """A font's core face (render/pdfcorefaces.py): its common characters, renumbered, notdef outline kept."""
+def _core_subset(source: Any, codepoints: list[int], hinting: bool) -> tuple[Any, bytes | None, bytes] | None:
+    """A font's core face (render/pdfcorefaces.py): its common characters, renumbered, notdef outline kept;
+    (HarfBuzz face, its CFF table, the whole font)."""
     from weasyprint.text.fonts import get_hb_object_data
 
     hb_face = _subset_face(source, codepoints, hinting, True, retain_gids=False, by_unicode=True)
     if hb_face is None:
         return None
     content = get_hb_object_data(hb_face)
-    return hb_face, (cff_table(content) if content else None)
+    return hb_face, (cff_table(content) if content else None), content
 
 
 def _core_key(font: Any) -> tuple[Any, ...]:
@@ -108,23 +109,48 @@ def _core_key(font: Any) -> tuple[Any, ...]:
     return (len(content), content[:4096], font.index)
 
 
-def _cut_from_core(font: Any, core: tuple[Any, dict[int, int]], gids: list[int],
-                   hinting: bool) -> tuple[bytes, bytes] | None:
-    """(subset font, its bare CFF) of ``gids`` cut from a core face; None when a glyph is not in it or the CIDs
-    are lost."""
-    from weasyprint.text.fonts import get_hb_object_data
-
-    face, gid_of_cid = core
+def _cut_from_core(font: Any, core: Any, gids: list[int], hinting: bool) -> tuple[bytes, bytes] | None:
+    """(subset font, its bare CFF) of ``gids`` cut from a core face (``pdfcorefaces.CoreFace``): by its Python
+    cutter when it has one (compared with HarfBuzz's cut while ``checks_left``; a difference sends the core
+    back to HarfBuzz), else by HarfBuzz; None when a glyph is not in it or the CIDs are lost."""
     try:
-        inner = sorted(gid_of_cid[g] for g in gids)
+        inner = sorted(core.gid_of_cid[g] for g in gids)
     except KeyError:
         return None
+    cutter, face = core.cutter, core.face
+    if cutter is not None:
+        from .pdfcffcut import sfnt_with_cff
+
+        cff = cutter.cut(inner)
+        if core.checks_left <= 0 or face is None:
+            return sfnt_with_cff(cff), cff
+        checked = _harfbuzz_cut(font, face, inner, hinting)
+        same = checked is not None and checked[1] == cff
+        with _LOCK:
+            core.checks_left -= 1
+            if not same:
+                core.cutter = None  # HarfBuzz cuts this core from now on
+            elif core.checks_left <= 0:
+                core.face = None  # the cutter is trusted: the HarfBuzz face is not needed any more
+        if same:
+            return sfnt_with_cff(cff), cff
+        return _holding(checked, gids)
+    return _holding(_harfbuzz_cut(font, face, inner, hinting), gids) if face is not None else None
+
+
+def _holding(cut: tuple[bytes, bytes] | None, gids: list[int]) -> tuple[bytes, bytes] | None:
+    """``cut`` if its CFF charset still holds every glyph id of ``gids`` as a CID, else None."""
+    return cut if cut is not None and set(gids) <= set(cff_cids(cut[1]) or ()) else None
+
+
+def _harfbuzz_cut(font: Any, face: Any, inner: list[int], hinting: bool) -> tuple[bytes, bytes] | None:
+    """(subset font, its bare CFF) of the glyphs ``inner`` of a core face, cut by HarfBuzz."""
+    from weasyprint.text.fonts import get_hb_object_data
+
     hb_face = _subset_face(face, inner, hinting, bool(font.missing), retain_gids=False)
     subset = (get_hb_object_data(hb_face) or None) if hb_face is not None else None
     cff = cff_table(subset) if subset is not None else None
-    cids = cff_cids(cff) if cff is not None else None
-    return (subset, cff) if subset is not None and cff is not None and cids is not None and set(gids) <= set(cids) \
-        else None
+    return (subset, cff) if subset is not None and cff is not None else None
 
 
 def _subset_bare(font: Any, gids: list[int], hinting: bool) -> tuple[bytes | None, bytes | None]:
