@@ -671,3 +671,46 @@ def test_the_collector_is_paused_while_rendering_and_restored() -> None:
     result = run_file(EXAMPLE, "x").result
     assert form is not None and result is not None
     assert compiled_pdf(form).render(form.build(result), "t")[:5] == b"%PDF-" and gc.isenabled()
+
+
+def test_tag_queries_find_what_cssselect2_finds(every_html: list[tuple[str, str]]) -> None:
+    """WeasyPrint's two whole-document queries (metadata, stylesheets) answered by render/pdfparse.py's walk."""
+    import cssselect2
+
+    from docgen.render.pdfparse import tag_query_root
+
+    for name, html in every_html:
+        tree = fast_tree(html)
+        assert tree is not None, name
+        ours, theirs = tag_query_root(tree), cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
+        for selectors in (("title", "meta", "link"), ("style", "link"), ("td",), ("html",)):
+            found = [w.etree_element for w in ours.query_all(*selectors)]
+            assert found == [w.etree_element for w in theirs.query_all(*selectors)], (name, selectors)
+        assert [w.etree_element for w in ours.query_all("p.h")] == \
+            [w.etree_element for w in theirs.query_all("p.h")]  # anything else: cssselect2's own
+
+
+def test_lines_drawn_before_are_written_again_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line drawn before with the same layout is written from what was written then (render/pdfdraw.py
+    ``_replay``): most lines of a second report, and the same bytes as drawing every line anew."""
+    from docgen.render import pdfdraw
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor-report")
+    assert result is not None and form is not None
+    context = form.build(result)
+    first = compiled_pdf(form).render(context, "t")
+    replays: list[int] = []
+    replay = pdfdraw._replay
+
+    def counted(stream, matrix, record):  # type: ignore[no-untyped-def]
+        replays.append(1)
+        return replay(stream, matrix, record)
+
+    monkeypatch.setattr(pdfdraw, "_replay", counted)
+    assert compiled_pdf(form).render(context, "t") == first
+    assert len(replays) > 50
+    monkeypatch.setattr(pdfdraw, "_DRAWN", {})  # nothing remembered: every line drawn anew
+    monkeypatch.setattr(pdfdraw, "_remember_drawn", lambda key, layout, record: None)
+    replays.clear()
+    assert compiled_pdf(form).render(context, "t") == first and not replays

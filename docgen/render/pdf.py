@@ -43,7 +43,7 @@ from .pdfdraw import install_fast_drawing
 from .pdflayouts import install_kept_layouts
 from .pdflines import install_line_memo, install_strut_memo
 from .pdfmargins import install_margin_memo, mark_plain
-from .pdfparse import fast_tree
+from .pdfparse import fast_tree, tag_query_root
 from .pdfspeed import (
     bare_cid_fonts,
     install_fast_compression,
@@ -217,14 +217,13 @@ def _html_class(wp: Any, stylesheet: Path) -> Any:
             if root is None:
                 super().__init__(string=string, base_url=base_url)
                 return
-            import cssselect2
             from weasyprint import _find_base_url
             from weasyprint.urls import URLFetcher
 
             self.base_url = _find_base_url(root, base_url)
             self.url_fetcher = URLFetcher()
             self.media_type = "print"
-            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+            self.wrapper_element = tag_query_root(root)
             self.etree_element = self.wrapper_element.etree_element
 
         def _ua_stylesheets(self, forms: bool = False) -> list[Any]:

@@ -12,8 +12,14 @@ Drawing is a quarter of a form's PDF (bench/pdf.py), most of it per glyph and pe
 - a line that the reports' CJK justification spaced out (render/report_pdf.py) keeps the Pango layout that broke
   it; :func:`respaced_layout` marks it with the letter spacing Pango had and the one it should have, and the
   glyphs are moved here as Pango's letter spacing would have moved them (:func:`_respace`), instead of shaping the
-  line again in a new layout (~6 ms a report). Only for text whose every character is a cursor
-  position and shapes to one glyph of its own (:data:`_PLAIN_TEXT`); any other line gets its new layout first.
+  line again in a new layout (~6 ms a report). Only for text whose every character is a cursor position and
+  shapes to one glyph of its own (:data:`_PLAIN_TEXT`); any other line gets its new layout first.
+- a line drawn before with the same Pango layout (render/pdflines.py gives every document that has a line the
+  layout that broke it first) and the same spacing is written again from what was written then
+  (:func:`_replay`): the same operators, and each glyph's text and width made known to the document's font in
+  the same order (~6 ms a report, where most lines are the same in every document).
+- Pango's single-paragraph mode, which WeasyPrint sets on every line it draws (a change that makes Pango lay a
+  kept line out again), is only set on text that has a paragraph separator: without one, the layout is the same.
 - ``draw_border`` (weasyprint/draw/border.py) looks at four colours, styles and radii through generic code
   for every cell: :func:`draw_border` draws a box whose four sides are solid, of one colour and not rounded
   (every cell of the forms) with the same operators directly, and leaves anything else to WeasyPrint.
@@ -59,6 +65,7 @@ def _glyph_layout_ok(ffi: Any, glyphs: Any) -> bool:
 _PLAIN_TEXT = re.compile("[\x20-\x7e\xa0-\xff\u2010-\u2027\u2030-\u205e\u2100-\u23ff\u2460-\u27bf"
                          "\u3000-\u3029\u3030-\u3098\u309b-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uffef]*")
 _PANGO_SCALE = 1024
+_PARAGRAPH_SEPARATORS = re.compile("[\n\r\x1c-\x1e\x85\u2028\u2029]")  # Pango's (and line separators)
 
 
 def _space_left(units: int) -> int:
@@ -120,6 +127,58 @@ def spaced_layout(textbox: Any) -> Any:
     return layout
 
 
+# a line's drawing, remembered per Pango layout (the line memo of render/pdflines.py gives every document that has
+# the line the same layout): (layout, its runs' (Pango font held, font changes, TJ piece, glyph ids, glyph → text,
+# glyph → width)); the layout and fonts are held so that their addresses stay theirs
+_DRAWN: dict[tuple[Any, ...], tuple[Any, list[tuple[Any, ...]]]] = {}
+_DRAWN_KEPT = 4000
+
+
+def _remember_drawn(key: tuple[Any, ...], pango_layout: Any, record: list[tuple[Any, ...]]) -> None:
+    refs = _gobject_refs()
+    if refs is None:
+        return
+    own, ref, unref = refs
+    held = [(own.gc(ref(own.cast("void *", run[0])), unref), *run[1:]) for run in record]
+    if len(_DRAWN) >= _DRAWN_KEPT:
+        _DRAWN.clear()
+    _DRAWN[key] = (pango_layout, held)
+
+
+def _forget_drawn(layout: Any) -> None:
+    """Forget what was drawn with this layout (rare: an ellipsis line), before WeasyPrint changes it."""
+    pango_layout = getattr(layout, "layout", None)
+    if pango_layout is not None:
+        for key in [k for k, v in _DRAWN.items() if v[0] is pango_layout]:
+            del _DRAWN[key]
+
+
+def _replay(stream: Any, matrix: Any, record: list[tuple[Any, ...]]) -> None:
+    """Write a remembered line again: the same operators, each glyph's text and width made known to this
+    document's font in the same order as drawing it anew would."""
+    from weasyprint.text.ffi import ffi
+
+    stream.set_text_matrix(*matrix.values)
+    string = ""
+    font = None
+    for pango_font, new_font, piece, gids, texts, widths in record:
+        if new_font:
+            font, font_size = stream.add_font(ffi.cast("PangoFont *", pango_font))
+            if string:
+                stream.show_text(string)
+            string = ""
+            stream.set_font_size(font.hash, font_size)
+        to_unicode, font_widths = font.to_unicode, font.widths
+        if not to_unicode.keys() >= gids:
+            for glyph, text in texts:
+                to_unicode.setdefault(glyph, text)
+        if not font_widths.keys() >= gids:
+            for glyph, width in widths:
+                font_widths.setdefault(glyph, width)
+        string += piece
+    stream.show_text(string)
+
+
 def _make_draw_first_line(stock: Any) -> Any:
     from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
@@ -146,12 +205,20 @@ def _make_draw_first_line(stock: Any) -> Any:
             return stock(stream, textbox, text_overflow, block_ellipsis, matrix)
 
         if text_overflow == "ellipsis" or block_ellipsis != "none" or layout_ok == [False]:
+            _forget_drawn(layout)  # WeasyPrint puts the ellipsis into the layout's text
             return stock_line()
         if not textbox.text.strip():
             return []
         if textbox.style["font_size"] < 1e-6:
             return []
-        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+        pango_layout = layout.layout
+        key = (id(pango_layout), layout.text, spacing, textbox.style["font_size"] if old_pango else None)
+        drawn = _DRAWN.get(key)
+        if drawn is not None and drawn[0] is pango_layout:  # this very layout drawn before: the same operators
+            _replay(stream, matrix, drawn[1])
+            return []
+        if _PARAGRAPH_SEPARATORS.search(layout.text):  # else Pango lays the text out the same way, and a
+            pango.pango_layout_set_single_paragraph_mode(pango_layout, True)  # change would lay it out again
         first_line, _ = layout.get_first_line()
 
         # read every run first: anything unusual and the whole line is WeasyPrint's (nothing written yet)
@@ -195,15 +262,18 @@ def _make_draw_first_line(stock: Any) -> Any:
         stream.set_text_matrix(*matrix.values)
         string = ""
         utf8_text = None
+        record: list[tuple[Any, ...]] = []
         for glyph_item, glyph_string, count, pango_font, font, font_size, new_font, gids, widths, x_offsets in runs:
             if new_font:
                 if string:
                     stream.show_text(string)
                 string = ""
                 stream.set_font_size(font.hash, font_size)
+            start = len(string)
             string += "<"
             if not count:
                 string = string[:-1]
+                record.append((pango_font, new_font, "", frozenset(), (), ()))
                 continue
             to_unicode = font.to_unicode
             font_widths = font.widths
@@ -255,7 +325,10 @@ def _make_draw_first_line(stock: Any) -> Any:
                 string = string[:-1]
             else:
                 string += ">"
+            record.append((pango_font, new_font, string[start:], frozenset(gids),
+                           tuple((g, to_unicode[g]) for g in gids), tuple((g, font_widths[g]) for g in gids)))
         stream.show_text(string)
+        _remember_drawn(key, pango_layout, record)
         return []
 
     draw_first_line.stock = stock  # type: ignore[attr-defined]
@@ -383,6 +456,7 @@ def uninstall_fast_drawing() -> None:
         if not _STOCK:
             return
         text.draw_first_line = _STOCK["draw_first_line"]
+        _DRAWN.clear()
         from weasyprint.pdf import stream as stream_module
 
         stream_module.Stream.add_font = _STOCK["add_font"]
