@@ -653,6 +653,9 @@ def test_fast_boxes_give_weasyprints_values(monkeypatch: pytest.MonkeyPatch, for
     assert pdfboxes._STOCK, "render/pdfboxes.py is not installed: look at WeasyPrint's new percent.py/boxes.py"
     stock_resolve, stock_flow = pdfboxes._STOCK["resolve_percentages"], pdfboxes._STOCK["is_in_normal_flow"]
     assert boxes.Box.is_in_normal_flow is pdfboxes.is_in_normal_flow
+    from weasyprint.layout import background
+
+    assert background.layout_box_backgrounds is not pdfboxes._STOCK["layout_box_backgrounds"]
     fast_resolve = pdfboxes._STOCK["modules"][0].resolve_percentages
     checked = {"resolve": 0, "flow": 0}
 

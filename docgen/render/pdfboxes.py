@@ -1,15 +1,16 @@
-"""Two of WeasyPrint's most called layout helpers, with the same results in fewer Python steps.
+"""Three of WeasyPrint's most called layout helpers, with the same results in fewer Python steps.
 
 WeasyPrint (70) resolves every box's margins, paddings, sizes and borders again each time it lays the box out
 (``resolve_percentages``: 22 properties, each through two function calls; ~500 boxes a report, ~4 % of its PDF)
 and asks every box whether it is in normal flow through five methods, each reading the style again
-(``Box.is_in_normal_flow``, ~3 %). :func:`resolve_percentages` and :func:`is_in_normal_flow` compute the same
+(``Box.is_in_normal_flow``, ~3 %), and lays out the background of every box of every page even when it has none
+(``layout_box_backgrounds``, ~3 %). :func:`resolve_percentages` and :func:`is_in_normal_flow` compute the same
 values with the same expressions, in one pass over the style; anything unusual (a ``calc()``, a unit other than
 px and %) goes through WeasyPrint's own ``percentage``.
 
-They are installed only on the WeasyPrint files they were written from (a digest of layout/percent.py and
-formatting_structure/boxes.py); tests/test_pdf_speed.py renders every form of every sample with and without them
-and compares the bytes, and fails loudly when a new WeasyPrint is not patched.
+They are installed only on the WeasyPrint files they were written from (a digest of layout/percent.py,
+formatting_structure/boxes.py and layout/background.py); tests/test_pdf_speed.py renders every form of every
+sample with and without them and compares the bytes, and fails loudly when a new WeasyPrint is not patched.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from math import inf
 from pathlib import Path
 from typing import Any
 
-KNOWN_SOURCES = ("bac190e240dce17b", "8ffd28ab74a149f0")  # WeasyPrint 70.0: layout/percent.py, boxes.py
+# WeasyPrint 70.0: layout/percent.py, formatting_structure/boxes.py, layout/background.py
+KNOWN_SOURCES = ("bac190e240dce17b", "8ffd28ab74a149f0", "3d98949e4fe71bc7")
 _LOCK = threading.Lock()
 _STOCK: dict[str, Any] = {}
 _OUT_OF_FLOW_FLOATS = frozenset(("left", "right", "inline-start", "inline-end", "footnote"))
@@ -100,13 +102,37 @@ def is_in_normal_flow(self: Any) -> bool:
     return not (position in ("absolute", "fixed") or position[0] == "running()" or position[0] == "note()")
 
 
+def _make_layout_box_backgrounds(stock: Any, resolve_radii_percentages: Any, get_color: Any) -> Any:
+    def layout_box_backgrounds(page: Any, box: Any, get_image_from_uri: Any, layout_children: bool = True,
+                               style: Any = None) -> None:
+        """WeasyPrint's ``layout_box_backgrounds`` (layout/background.py), which every box of every page goes
+        through: a box with no background, border image, mask border or shadow gets ``background = None`` here,
+        read from its style once; any other box (and the page) is WeasyPrint's."""
+        if style is not None or box is page:
+            return stock(page, box, get_image_from_uri, layout_children, style)
+        resolve_radii_percentages(box)
+        if layout_children:
+            for child in box.all_children():
+                layout_box_backgrounds(page, child, get_image_from_uri)
+        style = box.style
+        if style["border_image_source"][0] == "none" and style["mask_border_source"][0] == "none" \
+                and not style["box_shadow"] \
+                and all(type_ != "url" and not value for type_, value in style["background_image"]) \
+                and (style["visibility"] == "hidden" or get_color(style, "background_color").alpha == 0):
+            box.background = None
+            return None
+        return stock(page, box, get_image_from_uri, False, None)
+
+    return layout_box_backgrounds
+
+
 def _sources_known() -> bool:
     try:
         from weasyprint.formatting_structure import boxes
-        from weasyprint.layout import percent
+        from weasyprint.layout import background, percent
 
         got = tuple(hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()[:16]
-                    for module in (percent, boxes))
+                    for module in (percent, boxes, background))
     except (ImportError, OSError, TypeError):
         return False
     return got == KNOWN_SOURCES
@@ -121,8 +147,9 @@ def install_fast_boxes() -> bool:
         if not _sources_known():
             return False
         from weasyprint.css.functions import check_math
+        from weasyprint.draw.color import get_color
         from weasyprint.formatting_structure import boxes
-        from weasyprint.layout import percent
+        from weasyprint.layout import background, percent
 
         stock = percent.resolve_percentages
         fast = _make_resolve_percentages(percent.percentage, check_math, percent.adjust_box_sizing, boxes)
@@ -130,14 +157,18 @@ def install_fast_boxes() -> bool:
                    if name.startswith("weasyprint") and getattr(module, "resolve_percentages", None) is stock]
         for module in modules:
             module.resolve_percentages = fast
-        _STOCK.update(resolve_percentages=stock, modules=modules, is_in_normal_flow=boxes.Box.is_in_normal_flow)
+        _STOCK.update(resolve_percentages=stock, modules=modules, is_in_normal_flow=boxes.Box.is_in_normal_flow,
+                      layout_box_backgrounds=background.layout_box_backgrounds)
         boxes.Box.is_in_normal_flow = is_in_normal_flow
+        background.layout_box_backgrounds = _make_layout_box_backgrounds(
+            background.layout_box_backgrounds, background.resolve_radii_percentages, get_color)
         return True
 
 
 def uninstall_fast_boxes() -> None:
     """WeasyPrint's own functions again (tests compare both)."""
     from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import background
 
     with _LOCK:
         if not _STOCK:
@@ -145,4 +176,5 @@ def uninstall_fast_boxes() -> None:
         for module in _STOCK["modules"]:
             module.resolve_percentages = _STOCK["resolve_percentages"]
         boxes.Box.is_in_normal_flow = _STOCK["is_in_normal_flow"]
+        background.layout_box_backgrounds = _STOCK["layout_box_backgrounds"]
         _STOCK.clear()
