@@ -454,9 +454,28 @@ def test_python_cuts_are_harfbuzz_cuts(monkeypatch: pytest.MonkeyPatch) -> None:
     at run time, and this module should follow HarfBuzz again."""
     import random
 
+    from docgen.render import pdfcffcut, pdfcorefaces, pdfspeed
+
+    cjk = _report_cjk_fonts(monkeypatch)
+    rng = random.Random(17)
+    for font in cjk:
+        made = pdfspeed._core_subset(font.hb_face, pdfcorefaces.common_characters(), False)  # type: ignore[attr-defined]
+        assert made is not None and made[1] is not None
+        cutter = pdfcffcut.cutter_for(made[1], made[2])
+        assert cutter is not None, f"{font.family}: its core's CFF is not laid out as pdfcffcut knows"  # type: ignore[attr-defined]
+        glyphs = list(range(1, len(cutter.cids)))
+        sets = [glyphs[i: i + 500] for i in range(0, len(glyphs), 500)]
+        sets += [sorted(rng.sample(glyphs, rng.choice([1, 3, 30, 250, 2000]))) for _ in range(60)]
+        for chosen in sets:
+            hb = pdfspeed._harfbuzz_cut(font, made[0], chosen, False)
+            assert hb is not None and cutter.cut(chosen) == hb[1], f"{font.family}: {len(chosen)} glyphs"  # type: ignore[attr-defined]
+
+
+def _report_cjk_fonts(monkeypatch: pytest.MonkeyPatch) -> list:  # type: ignore[type-arg]
+    """The CID-keyed CFF fonts (WeasyPrint ``Font`` objects) a report of the example project subsets."""
     from weasyprint.pdf import fonts
 
-    from docgen.render import pdfcffcut, pdfcorefaces, pdfspeed
+    from docgen.render import pdfspeed
 
     result = run_file(EXAMPLE, "x").result
     form = find_form("monitor-report")
@@ -470,24 +489,88 @@ def test_python_cuts_are_harfbuzz_cuts(monkeypatch: pytest.MonkeyPatch) -> None:
         used.setdefault(font.file_content[:4096] + bytes([font.index]), font)
         return stock(font, to_unicode, hinting)
 
-    monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", kept)
-    monkeypatch.setattr(pdfspeed, "_SUBSETS", type(pdfspeed._SUBSETS)())
-    compiled_pdf(form).render(context, "t")
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        patch.setattr(fonts.Font, "_harfbuzz_subset", kept)
+        patch.setattr(pdfspeed, "_SUBSETS", type(pdfspeed._SUBSETS)())
+        compiled_pdf(form).render(context, "t")
     cjk = [font for font in used.values() if pdfspeed.is_cid_keyed_cff(font.file_content)]  # type: ignore[attr-defined]
     assert len(cjk) >= 3
+    return cjk
+
+
+def test_bare_faces_give_the_whole_fonts_cff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subset of a font's bare face (render/pdfbareface.py: its CFF and maxp tables, the glyphs of the
+    variation sequences added) has the CFF of the whole font's subset: for random glyph sets and every glyph
+    with variation sequences, for each CJK font of a report. Fails when a HarfBuzz upgrade adds glyphs to a
+    subset for another reason, or when the face builder cannot be declared."""
+    import random
+
+    from docgen.render import pdfbareface, pdfspeed
+
     rng = random.Random(17)
-    for font in cjk:
-        made = pdfspeed._core_subset(font.hb_face, pdfcorefaces.common_characters(), False)  # type: ignore[attr-defined]
-        assert made is not None and made[1] is not None
-        cutter = pdfcffcut.cutter_for(made[1], made[2])
-        assert cutter is not None, f"{font.family}: its core's CFF is not laid out as pdfcffcut knows"  # type: ignore[attr-defined]
-        glyphs = list(range(1, len(cutter.cids)))
-        sets = [glyphs[i: i + 500] for i in range(0, len(glyphs), 500)]
-        sets += [sorted(rng.sample(glyphs, rng.choice([1, 3, 30, 250, 2000]))) for _ in range(60)]
+    for font in _report_cjk_fonts(monkeypatch):
+        bare = pdfbareface._make(font.hb_face)
+        assert bare is not None, f"{font.family}: no bare face"
+        cids = pdfspeed._font_cids(font)
+        assert cids is not None
+        glyphs = [g for g in range(1, len(cids)) if cids[g] == g]
+        bases = sorted(bare.closure)
+        sets = [bases[i: i + 200] for i in range(0, len(bases), 200)]
+        sets += [sorted(rng.sample(glyphs, rng.choice([1, 30, 250, 1500]))) for _ in range(12)]
         for chosen in sets:
-            hb = pdfspeed._harfbuzz_cut(font, made[0], chosen, False)
-            assert hb is not None and cutter.cut(chosen) == hb[1], f"{font.family}: {len(chosen)} glyphs"  # type: ignore[attr-defined]
+            whole = pdfspeed._harfbuzz_subset(font, chosen, False, retain_gids=False)
+            from_bare = pdfspeed._face_subset(bare.face, pdfbareface.with_closure(chosen, bare.closure), False,
+                                              bool(font.missing))
+            assert whole is not None and from_bare is not None
+            assert pdfspeed.cff_table(whole) == pdfspeed.cff_table(from_bare), f"{font.family}: {len(chosen)} glyphs"
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_bare_faces_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch, broken: bool) -> None:
+    """Documents whose fonts are subset from the bare faces are the bytes of the whole fonts' subsets; a bare
+    face whose check differs (here: its variation glyphs lost) is not used."""
+    from docgen.render import pdfbareface, pdfspeed
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor-report")
+    assert result is not None and form is not None
+    context = form.build(result)
+    _fresh_font_memos(monkeypatch)
+    monkeypatch.setattr(pdfbareface, "_FACES", {})
+    monkeypatch.setattr(pdfspeed, "USE_CORE_FACES", False)
+    monkeypatch.setattr(pdfspeed, "USE_BARE_FACES", False)
+    whole = compiled_pdf(form).render(context, "t")
+    monkeypatch.setattr(pdfspeed, "USE_BARE_FACES", True)
+    if broken:
+        monkeypatch.setattr(pdfbareface, "with_closure", lambda glyphs, closure: glyphs[:-1])
+    pages = []
+    for _ in range(3):  # the first subset of each font from the whole font, the second checked, the third bare
+        monkeypatch.setattr(pdfspeed, "_SUBSETS", type(pdfspeed._SUBSETS)())
+        pages.append(compiled_pdf(form).render(context, "t"))
+    assert pages == [whole] * 3
+    assert len(pdfbareface._FACES) >= 3
+    assert all(bare is not None and bare.same is (not broken) for bare in pdfbareface._FACES.values())
+
+
+def test_variation_closure_follows_the_cmap() -> None:
+    """The glyphs of a character's non-default variation sequences are added to a subset holding the glyph the
+    cmap maps it to (format 4 and format 12 cmaps); default sequences add nothing."""
+    from fontTools.fontBuilder import FontBuilder
+
+    from docgen.render.pdfbareface import variation_closure, with_closure
+
+    for extra in ({}, {0x20000: "ext"}):  # BMP only: format 4; with a supplementary character: format 12 too
+        builder = FontBuilder(1000, isTTF=False)
+        names = [".notdef", "a", "han", "han.jp", "han.tw", "ext", "bu"]
+        builder.setupGlyphOrder(names)
+        builder.setupCharacterMap({0x61: "a", 0x6F22: "han", 0x5E03: "bu", **extra},
+                                  uvs=[(0x6F22, 0xE0100, "han.jp"), (0x6F22, 0xE0101, "han.tw"),
+                                       (0x6F22, 0xE0102, None), (0x5E03, 0xE0100, "bu")])
+        cmap = builder.font["cmap"].compile(builder.font)
+        closure = variation_closure(cmap)
+        assert closure == {2: (3, 4)}  # 布's sequence names its nominal glyph: fontTools writes it as default
+        assert with_closure([1, 2], closure) == [1, 2, 3, 4]
+        assert with_closure([1, 5], closure) == [1, 5]
 
 
 def test_sfnt_with_cff_holds_the_cff() -> None:

@@ -140,70 +140,6 @@ def _table(sfnt: bytes, tag: bytes) -> bytes | None:
     return None
 
 
-def _cmap_lookup(cmap: bytes, pos: int, code: int) -> int:
-    """The glyph of ``code`` in the format 4 or 12 cmap subtable at ``pos`` (0 if none)."""
-    fmt = struct.unpack_from(">H", cmap, pos)[0]
-    if fmt == 12:
-        groups = struct.unpack_from(">I", cmap, pos + 12)[0]
-        for i in range(groups):
-            start, end, glyph = struct.unpack_from(">III", cmap, pos + 16 + 12 * i)
-            if start <= code <= end:
-                return glyph + code - start
-        return 0
-    segments = struct.unpack_from(">H", cmap, pos + 6)[0] // 2
-    ends = pos + 14
-    for i in range(segments):
-        if struct.unpack_from(">H", cmap, ends + 2 * i)[0] >= code:
-            break
-    else:
-        return 0
-    starts = ends + 2 * segments + 2
-    start = struct.unpack_from(">H", cmap, starts + 2 * i)[0]
-    if start > code:
-        return 0
-    delta = struct.unpack_from(">h", cmap, starts + 2 * segments + 2 * i)[0]
-    range_at = starts + 4 * segments + 2 * i
-    range_offset = struct.unpack_from(">H", cmap, range_at)[0]
-    if range_offset == 0:
-        return (code + delta) & 0xFFFF
-    glyph = struct.unpack_from(">H", cmap, range_at + range_offset + 2 * (code - start))[0]
-    return (glyph + delta) & 0xFFFF if glyph else 0
-
-
-_BEST_CMAPS = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))  # HarfBuzz's order
-
-
-def variation_closure(sfnt: bytes) -> dict[int, tuple[int, ...]]:
-    """Glyph → the glyphs HarfBuzz adds to a subset holding it: those of the variation sequences (cmap format
-    14, non-default) of the characters the cmap maps to it."""
-    cmap = _table(sfnt, b"cmap")
-    if cmap is None:
-        return {}
-    records = {}
-    for i in range(struct.unpack_from(">H", cmap, 2)[0]):
-        platform, encoding, offset = struct.unpack_from(">HHI", cmap, 4 + 8 * i)
-        records.setdefault((platform, encoding), offset)
-    best = next((records[key] for key in _BEST_CMAPS if key in records), None)
-    if best is None or struct.unpack_from(">H", cmap, best)[0] not in (4, 12):
-        raise NotCuttable("cmap")
-    closure: dict[int, set[int]] = {}
-    for offset in set(records.values()):
-        if struct.unpack_from(">H", cmap, offset)[0] != 14:
-            continue
-        for i in range(struct.unpack_from(">I", cmap, offset + 6)[0]):
-            record = offset + 10 + 11 * i
-            non_default = struct.unpack_from(">I", cmap, record + 7)[0]
-            if not non_default:
-                continue
-            at = offset + non_default
-            for j in range(struct.unpack_from(">I", cmap, at)[0]):
-                high, low, glyph = struct.unpack_from(">BHH", cmap, at + 4 + 5 * j)
-                nominal = _cmap_lookup(cmap, best, (high << 16) | low)
-                if nominal:
-                    closure.setdefault(nominal, set()).add(glyph)
-    return {glyph: tuple(sorted(extra)) for glyph, extra in closure.items()}
-
-
 class CffCutter:
     """The parsed tables of a core face's CID-keyed CFF, to cut glyph sets out of (:meth:`cut`)."""
 
@@ -399,9 +335,11 @@ class CffCutter:
 def cutter_for(cff: bytes, sfnt: bytes) -> CffCutter | None:
     """A cutter of a core face (its CFF table and the whole core font), None if its CFF or cmap is not laid
     out as this module knows."""
+    from .pdfbareface import NoClosure, variation_closure
+
     try:
-        return CffCutter(cff, variation_closure(sfnt))
-    except (NotCuttable, struct.error, IndexError, ValueError):
+        return CffCutter(cff, variation_closure(_table(sfnt, b"cmap")))
+    except (NotCuttable, NoClosure, struct.error, IndexError, ValueError):
         return None
 
 
