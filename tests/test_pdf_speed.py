@@ -80,13 +80,23 @@ def test_fast_tree_adds_the_implied_tbody() -> None:
 def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -> tuple[bytes, bytes]:
     """(PDF with the speed-ups, PDF with WeasyPrint's own parse and layouts)."""
     from docgen.render import pdf as pdfmod
-    from docgen.render import pdfcascade, pdfdraw, pdffontdicts, pdflayouts, pdflines, pdfmargins, pdfstyles
+    from docgen.render import (
+        pdfboxes,
+        pdfcascade,
+        pdfdraw,
+        pdffontdicts,
+        pdflayouts,
+        pdflines,
+        pdfmargins,
+        pdfstyles,
+    )
 
     form = find_form(form_id)
     assert form is not None
     fast = compiled_pdf(form).render(context, "t")
     fast_again = compiled_pdf(form).render(context, "t")  # the cascade now remembered
     monkeypatch.setattr(pdfmod, "_FAST_PARSE", False)
+    pdfboxes.uninstall_fast_boxes()
     pdflayouts.uninstall_kept_layouts()
     pdfcascade.uninstall_cascade_memo()
     pdflines.uninstall_line_memo()
@@ -103,6 +113,7 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
         assert pdfmargins.install_margin_memo()
         assert pdfstyles.install_style_memo()
         assert pdfdraw.install_fast_drawing()
+        assert pdfboxes.install_fast_boxes()
     assert fast_again == fast
     return fast, stock
 
@@ -750,3 +761,47 @@ def test_lines_drawn_before_are_written_again_the_same(monkeypatch: pytest.Monke
     monkeypatch.setattr(pdfdraw, "_remember_drawn", lambda key, layout, record: None)
     replays.clear()
     assert compiled_pdf(form).render(context, "t") == first and not replays
+
+
+@pytest.mark.parametrize("form_id", ["monitor", "monitor-report", "self-eval-report", "target"])
+def test_fast_boxes_give_weasyprints_values(monkeypatch: pytest.MonkeyPatch, form_id: str) -> None:
+    """render/pdfboxes.py is installed on this WeasyPrint, and every box it resolves gets the values WeasyPrint's
+    own functions give (each call checked on a copy of the box)."""
+    import copy
+
+    from weasyprint.formatting_structure import boxes
+
+    from docgen.render import pdfboxes
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form(form_id)
+    assert result is not None and form is not None
+    context = form.build(result)
+    compiled_pdf(form).render(context, "t")
+    assert pdfboxes._STOCK, "render/pdfboxes.py is not installed: look at WeasyPrint's new percent.py/boxes.py"
+    stock_resolve, stock_flow = pdfboxes._STOCK["resolve_percentages"], pdfboxes._STOCK["is_in_normal_flow"]
+    assert boxes.Box.is_in_normal_flow is pdfboxes.is_in_normal_flow
+    from weasyprint.layout import background
+
+    assert background.layout_box_backgrounds is not pdfboxes._STOCK["layout_box_backgrounds"]
+    fast_resolve = pdfboxes._STOCK["modules"][0].resolve_percentages
+    checked = {"resolve": 0, "flow": 0}
+
+    def resolve(box, containing_block):  # type: ignore[no-untyped-def]
+        theirs = copy.copy(box)
+        stock_resolve(theirs, containing_block)
+        fast_resolve(box, containing_block)
+        assert vars(box) == vars(theirs)
+        checked["resolve"] += 1
+
+    def flow(self):  # type: ignore[no-untyped-def]
+        got = pdfboxes.is_in_normal_flow(self)
+        assert got == stock_flow(self)
+        checked["flow"] += 1
+        return got
+
+    for module in pdfboxes._STOCK["modules"]:
+        monkeypatch.setattr(module, "resolve_percentages", resolve)
+    monkeypatch.setattr(boxes.Box, "is_in_normal_flow", flow)
+    assert compiled_pdf(form).render(context, "t")[:5] == b"%PDF-"
+    assert checked["resolve"] > 50 and checked["flow"] > 50

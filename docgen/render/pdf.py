@@ -38,6 +38,7 @@ from jinja2 import Template
 
 from ..errors import DocgenError
 from .env import make_env
+from .pdfboxes import install_fast_boxes
 from .pdfcascade import install_cascade_memo, mark_local
 from .pdfdraw import install_fast_drawing
 from .pdffontdicts import install_font_dictionaries
@@ -254,6 +255,7 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_style_memo()
             install_fast_drawing()
             install_font_dictionaries()
+            install_fast_boxes()
             _SHARED[folder] = (fonts, css, _html_class(wp, folder / STYLESHEET))
         fonts, css, html_class = _SHARED[folder]
         if stylesheet != STYLESHEET:
