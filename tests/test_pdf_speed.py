@@ -80,7 +80,16 @@ def test_fast_tree_adds_the_implied_tbody() -> None:
 def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -> tuple[bytes, bytes]:
     """(PDF with the speed-ups, PDF with WeasyPrint's own parse and layouts)."""
     from docgen.render import pdf as pdfmod
-    from docgen.render import pdfboxes, pdfcascade, pdfdraw, pdflayouts, pdflines, pdfmargins, pdfstyles
+    from docgen.render import (
+        pdfboxes,
+        pdfcascade,
+        pdfdraw,
+        pdffontdicts,
+        pdflayouts,
+        pdflines,
+        pdfmargins,
+        pdfstyles,
+    )
 
     form = find_form(form_id)
     assert form is not None
@@ -92,9 +101,11 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
     pdfcascade.uninstall_cascade_memo()
     pdflines.uninstall_line_memo()
     pdfdraw.uninstall_fast_drawing()
+    pdffontdicts.uninstall_font_dictionaries()
     try:
         stock = compiled_pdf(form).render(context, "t")
     finally:
+        assert pdffontdicts.install_font_dictionaries()
         assert pdflayouts.install_kept_layouts()
         assert pdfcascade.install_cascade_memo()
         assert pdflines.install_line_memo()
@@ -571,6 +582,40 @@ def test_variation_closure_follows_the_cmap() -> None:
         assert closure == {2: (3, 4)}  # 布's sequence names its nominal glyph: fontTools writes it as default
         assert with_closure([1, 2], closure) == [1, 2, 3, 4]
         assert with_closure([1, 5], closure) == [1, 5]
+
+
+def test_font_dictionaries_apply_to_this_weasyprint() -> None:
+    """render/pdffontdicts.py replaces WeasyPrint's build_fonts_dictionary: fails when WeasyPrint's
+    weasyprint/pdf/fonts.py is not the file it reproduces (test_speedups_give_the_same_bytes compares them)."""
+    import weasyprint.pdf as writer
+
+    from docgen.render import pdffontdicts
+
+    form = find_form("monitor")
+    result = run_file(EXAMPLE, "x").result
+    assert form is not None and result is not None
+    compiled_pdf(form).render(form.build(result), "t")
+    assert pdffontdicts._source_known(), "weasyprint/pdf/fonts.py changed: look at render/pdffontdicts.py again"
+    assert writer.build_fonts_dictionary is pdffontdicts.build_fonts_dictionary
+
+
+def test_font_dictionary_pieces() -> None:
+    from pydyf import Array, _to_bytes
+
+    from docgen.render.pdffontdicts import _to_unicode_stream, _widths_array
+
+    widths = {3: 1000, 4: 500.5, 5: 1000.0, 9: 250.0, 12: -0.0}
+    stock = Array()
+    for glyph in sorted(widths):
+        if glyph - 1 not in widths:
+            stock.append(glyph)
+            run = Array()
+            stock.append(run)
+        run.append(widths[glyph])
+    assert _widths_array(widths, _to_bytes) == stock.data == b"[3 [1000 500.5 1000] 9 [250] 12 [0]]"
+    cmap = _to_unicode_stream({i: chr(0x4E00 + i) for i in range(150)} | {200: "fi", 201: "\U0001F600"})
+    assert b"\n100 beginbfchar\n<0000> <4e00>\n" in cmap and b"\n52 beginbfchar\n" in cmap
+    assert b"<00c8> <00660069>" in cmap and b"<00c9> <d83dde00>" in cmap
 
 
 def test_sfnt_with_cff_holds_the_cff() -> None:

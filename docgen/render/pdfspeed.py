@@ -114,7 +114,7 @@ def _cut_from_core(font: Any, core: Any, gids: list[int], hinting: bool) -> tupl
     cutter when it has one (compared with HarfBuzz's cut while ``checks_left``; a difference sends the core
     back to HarfBuzz), else by HarfBuzz; None when a glyph is not in it or the CIDs are lost."""
     try:
-        inner = sorted(core.gid_of_cid[g] for g in gids)
+        inner = sorted(map(core.gid_of_cid.__getitem__, gids))
     except KeyError:
         return None
     cutter, face = core.cutter, core.face
@@ -156,7 +156,8 @@ def _harfbuzz_cut(font: Any, face: Any, inner: list[int], hinting: bool) -> tupl
 def _subset_bare(font: Any, gids: list[int], hinting: bool) -> tuple[bytes | None, bytes | None]:
     """(subset font, its bare CFF table) of a CID-keyed CFF font whose glyph ids are its CIDs, renumbered:
     cut from the font's core face when it has one holding every glyph (render/pdfcorefaces.py), else from the
-    whole font. The subset font is only a key for :func:`bare_cid_fonts`, which embeds the CFF table."""
+    whole font. The subset font is only a key for :func:`bare_cid_fonts`, which embeds the CFF table. The CFF
+    is None unless its charset keeps every glyph id as a CID."""
     from . import pdfcorefaces
 
     key = _core_key(font)
@@ -167,7 +168,9 @@ def _subset_bare(font: Any, gids: list[int], hinting: bool) -> tuple[bytes | Non
             return cut
     content = _whole_font_subset(font, key, gids, hinting)
     cff = cff_table(content) if content is not None else None
-    if USE_CORE_FACES and cff is not None and cff_cids(cff) is not None:
+    if cff is None or cff_cids(cff) is None:
+        return content, None
+    if USE_CORE_FACES:
         pdfcorefaces.note_full_subset(font, key, hinting, gids, cff,
                                       lambda face, codepoints: _core_subset(face, codepoints, hinting),
                                       lambda core, gids: (_cut_from_core(font, core, gids, hinting) or (b"", b""))[1])
@@ -227,8 +230,7 @@ def one_pass_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> Non
         content = cff = None
         if cids is not None and all(g < len(cids) and cids[g] == g for g in gids):
             content, cff = _subset_bare(font, gids, hinting)
-        if cff is None or cff_cids(cff) is None:
-            cff = None
+        if cff is None:
             content = _harfbuzz_subset(font, gids, hinting)
         if content is None:  # let WeasyPrint try (and warn) its own way
             _STOCK_SUBSET[0](font, to_unicode, hinting)
