@@ -737,7 +737,23 @@ def test_tag_queries_find_what_cssselect2_finds(every_html: list[tuple[str, str]
             [w.etree_element for w in theirs.query_all("p.h")]  # anything else: cssselect2's own
 
 
-def test_lines_drawn_before_are_written_again_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def replays(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry for each line render/pdfdraw.py writes again from what it wrote before (``_replay``)."""
+    from docgen.render import pdfdraw
+
+    calls: list[int] = []
+    replay = pdfdraw._replay
+
+    def counted(stream, matrix, record, utf8):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return replay(stream, matrix, record, utf8)
+
+    monkeypatch.setattr(pdfdraw, "_replay", counted)
+    return calls
+
+
+def test_lines_drawn_before_are_written_again_the_same(monkeypatch: pytest.MonkeyPatch, replays: list[int]) -> None:
     """A line drawn before with the same layout is written from what was written then (render/pdfdraw.py
     ``_replay``): most lines of a second report, and the same bytes as drawing every line anew."""
     from docgen.render import pdfdraw
@@ -747,18 +763,10 @@ def test_lines_drawn_before_are_written_again_the_same(monkeypatch: pytest.Monke
     assert result is not None and form is not None
     context = form.build(result)
     first = compiled_pdf(form).render(context, "t")
-    replays: list[int] = []
-    replay = pdfdraw._replay
-
-    def counted(stream, matrix, record):  # type: ignore[no-untyped-def]
-        replays.append(1)
-        return replay(stream, matrix, record)
-
-    monkeypatch.setattr(pdfdraw, "_replay", counted)
     assert compiled_pdf(form).render(context, "t") == first
     assert len(replays) > 50
     monkeypatch.setattr(pdfdraw, "_DRAWN", {})  # nothing remembered: every line drawn anew
-    monkeypatch.setattr(pdfdraw, "_remember_drawn", lambda key, layout, record: None)
+    monkeypatch.setattr(pdfdraw, "_remember_drawn", lambda key, layout, record, utf8: None)
     replays.clear()
     assert compiled_pdf(form).render(context, "t") == first and not replays
 
@@ -805,3 +813,33 @@ def test_fast_boxes_give_weasyprints_values(monkeypatch: pytest.MonkeyPatch, for
     monkeypatch.setattr(boxes.Box, "is_in_normal_flow", flow)
     assert compiled_pdf(form).render(context, "t")[:5] == b"%PDF-"
     assert checked["resolve"] > 50 and checked["flow"] > 50
+
+
+def test_a_replayed_line_gives_its_glyphs_its_own_text(monkeypatch: pytest.MonkeyPatch, replays: list[int]) -> None:
+    """FandolFang draws ⼀ (U+2F00) and 一 (U+4E00) with one glyph: a document whose first 一 is in a line drawn
+    before, in a document where that glyph came first as ⼀, still maps it to 一 (its ToUnicode, its bytes)."""
+    import weasyprint
+
+    from docgen.render import pdfdraw
+
+    form = find_form("monitor")
+    result = run_file(EXAMPLE, "x").result
+    assert form is not None and result is not None
+    compiled_pdf(form).render(form.build(result), "t")  # installs the speed-ups
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()  # one per process, as docgen has: the line memo is per font configuration
+    css = weasyprint.CSS(string="@page { size: A5 } p { font-family: FandolFang; font-size: 16pt }",
+                         font_config=fonts)
+
+    def pdf(body: str) -> bytes:
+        html = weasyprint.HTML(string=f"<html lang='zh-CN'><body>{body}</body></html>")
+        return html.write_pdf(stylesheets=[css], font_config=fonts, identifier=b"t", pdf_version="1.7")
+
+    monkeypatch.setattr(pdfdraw, "_DRAWN", {})
+    alone = pdf("<p>一二三四</p>")
+    monkeypatch.setattr(pdfdraw, "_DRAWN", {})
+    pdf("<p>⼀</p><p>一二三四</p>")
+    replays.clear()
+    again = pdf("<p>一二三四</p>")
+    assert replays and again == alone

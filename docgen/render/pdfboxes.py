@@ -30,8 +30,27 @@ _OUT_OF_FLOW_FLOATS = frozenset(("left", "right", "inline-start", "inline-end", 
 _BORDER_WIDTHS = ("border_top_width", "border_right_width", "border_bottom_width", "border_left_width")
 
 
-def _make_resolve_percentages(percentage: Any, check_math: Any, adjust_box_sizing: Any, boxes: Any) -> Any:
+def _make_resolve_percentages(percentage: Any, check_math: Any, adjust_box_sizing: Any, boxes: Any,
+                              dimension: type) -> Any:
     box_class, page_class = boxes.Box, boxes.PageBox
+
+    def resolve(box: Any, style: Any, pairs: tuple[tuple[str, Any], ...]) -> None:
+        """WeasyPrint's ``resolve_one_percentage`` for each (property, length for 100 %) pair: px and % here,
+        anything else through its ``percentage``; the boxes have no descriptor for these names, so the used
+        values go straight into the box's ``__dict__``."""
+        values = box.__dict__
+        for name, refer_to in pairs:
+            value = style[name]
+            if value.__class__ is dimension:
+                number, unit = value
+                if unit == "px":
+                    values[name] = number
+                    continue
+                if unit == "%":
+                    values[name] = refer_to * number / 100
+                    continue
+            used = value if value == "auto" or value is None else percentage(value, style, refer_to)
+            values[name] = 0 if used == "auto" and name in ("min_width", "min_height") else used
 
     def resolve_percentages(box: Any, containing_block: Any) -> None:
         """WeasyPrint's ``resolve_percentages`` (layout/percent.py): the used values as attributes of the box."""
@@ -42,12 +61,11 @@ def _make_resolve_percentages(percentage: Any, check_math: Any, adjust_box_sizin
             cb_width, cb_height = containing_block
         maybe_height = cb_height if isinstance(box, page_class) else cb_width
         style = box.style
-        for name, refer_to in (("margin_left", cb_width), ("margin_right", cb_width), ("margin_top", maybe_height),
-                               ("margin_bottom", maybe_height), ("padding_left", cb_width),
-                               ("padding_right", cb_width), ("padding_top", maybe_height),
-                               ("padding_bottom", maybe_height), ("width", cb_width), ("min_width", cb_width),
-                               ("max_width", cb_width)):
-            _resolve_one(box, style, name, refer_to, percentage)
+        resolve(box, style, (("margin_left", cb_width), ("margin_right", cb_width), ("margin_top", maybe_height),
+                             ("margin_bottom", maybe_height), ("padding_left", cb_width),
+                             ("padding_right", cb_width), ("padding_top", maybe_height),
+                             ("padding_bottom", maybe_height), ("width", cb_width), ("min_width", cb_width),
+                             ("max_width", cb_width)))
 
         if cb_height == "auto":
             height = style["height"]
@@ -56,12 +74,9 @@ def _make_resolve_percentages(percentage: Any, check_math: Any, adjust_box_sizin
             else:
                 assert height.unit.lower() == "px"
                 box.height = height.value
-            _resolve_one(box, style, "min_height", 0, percentage)
-            _resolve_one(box, style, "max_height", inf, percentage)
+            resolve(box, style, (("min_height", 0), ("max_height", inf)))
         else:
-            _resolve_one(box, style, "height", cb_height, percentage)
-            _resolve_one(box, style, "min_height", cb_height, percentage)
-            _resolve_one(box, style, "max_height", cb_height, percentage)
+            resolve(box, style, (("height", cb_height), ("min_height", cb_height), ("max_height", cb_height)))
 
         collapse = style["border_collapse"] == "collapse"
         for prop in _BORDER_WIDTHS:
@@ -73,21 +88,6 @@ def _make_resolve_percentages(percentage: Any, check_math: Any, adjust_box_sizin
             adjust_box_sizing(box, "height")
 
     return resolve_percentages
-
-
-def _resolve_one(box: Any, style: Any, name: str, refer_to: Any, percentage: Any) -> None:
-    """WeasyPrint's ``resolve_one_percentage``: px and % here, anything else through its ``percentage``."""
-    value = style[name]
-    unit = getattr(value, "unit", None)
-    if unit == "px":
-        used = value.value
-    elif unit == "%":
-        used = refer_to * value.value / 100
-    else:
-        used = percentage(value, style, refer_to)
-    setattr(box, name, used)
-    if used == "auto" and name in ("min_width", "min_height"):
-        setattr(box, name, 0)
 
 
 def is_in_normal_flow(self: Any) -> bool:
@@ -147,12 +147,14 @@ def install_fast_boxes() -> bool:
         if not _sources_known():
             return False
         from weasyprint.css.functions import check_math
+        from weasyprint.css.properties import Dimension
         from weasyprint.draw.color import get_color
         from weasyprint.formatting_structure import boxes
         from weasyprint.layout import background, percent
 
         stock = percent.resolve_percentages
-        fast = _make_resolve_percentages(percent.percentage, check_math, percent.adjust_box_sizing, boxes)
+        fast = _make_resolve_percentages(percent.percentage, check_math, percent.adjust_box_sizing, boxes,
+                                         Dimension)
         modules = [module for name, module in list(sys.modules.items())
                    if name.startswith("weasyprint") and getattr(module, "resolve_percentages", None) is stock]
         for module in modules:

@@ -134,7 +134,7 @@ _DRAWN: dict[tuple[Any, ...], tuple[Any, list[tuple[Any, ...]]]] = {}
 _DRAWN_KEPT = 4000
 
 
-def _remember_drawn(key: tuple[Any, ...], pango_layout: Any, record: list[tuple[Any, ...]]) -> None:
+def _remember_drawn(key: tuple[Any, ...], pango_layout: Any, record: list[tuple[Any, ...]], utf8: bytes) -> None:
     refs = _gobject_refs()
     if refs is None:
         return
@@ -142,7 +142,22 @@ def _remember_drawn(key: tuple[Any, ...], pango_layout: Any, record: list[tuple[
     held = [(own.gc(ref(own.cast("void *", run[0])), unref), *run[1:]) for run in record]
     if len(_DRAWN) >= _DRAWN_KEPT:
         _DRAWN.clear()
-    _DRAWN[key] = (pango_layout, held)
+    _DRAWN[key] = (pango_layout, held, utf8)
+
+
+def _add_glyph_texts(to_unicode: dict[int, str], utf8: bytes, gids: tuple[int, ...], clusters: list[int],
+                     rtl: int, offset: int, length: int) -> None:
+    """WeasyPrint's text of each glyph not known yet (its cluster of the line's UTF-8 text), in glyph order:
+    the first text a document's glyph gets is the one its ToUnicode map keeps."""
+    count = len(gids)
+    for i, glyph_id in enumerate(gids):
+        if glyph_id not in to_unicode:
+            t1 = clusters[i]
+            if rtl:
+                t2 = length if i == 0 else clusters[i - 1]
+            else:
+                t2 = length if i == count - 1 else clusters[i + 1]
+            to_unicode[glyph_id] = utf8[offset + t1:offset + t2].decode()
 
 
 def _forget_drawn(layout: Any) -> None:
@@ -153,9 +168,9 @@ def _forget_drawn(layout: Any) -> None:
             del _DRAWN[key]
 
 
-def _replay(stream: Any, matrix: Any, record: list[tuple[Any, ...]]) -> None:
-    """Write a remembered line again: the same operators, each glyph's text and width made known to this
-    document's font in the same order as drawing it anew would."""
+def _replay(stream: Any, matrix: Any, record: list[tuple[Any, ...]], utf8: bytes) -> None:
+    """Write a remembered line again: the same operators, each glyph's text (from this line, as drawing it anew
+    would) and width made known to this document's font in the same order."""
     from weasyprint.text.ffi import ffi
 
     stream.set_text_matrix(*matrix.values)
@@ -170,8 +185,7 @@ def _replay(stream: Any, matrix: Any, record: list[tuple[Any, ...]]) -> None:
             stream.set_font_size(font.hash, font_size)
         to_unicode, font_widths = font.to_unicode, font.widths
         if not to_unicode.keys() >= gids:
-            for glyph, text in texts:
-                to_unicode.setdefault(glyph, text)
+            _add_glyph_texts(to_unicode, utf8, *texts)
         if not font_widths.keys() >= gids:
             for glyph, width in widths:
                 font_widths.setdefault(glyph, width)
@@ -215,7 +229,7 @@ def _make_draw_first_line(stock: Any) -> Any:
         key = (id(pango_layout), layout.text, spacing, textbox.style["font_size"] if old_pango else None)
         drawn = _DRAWN.get(key)
         if drawn is not None and drawn[0] is pango_layout:  # this very layout drawn before: the same operators
-            _replay(stream, matrix, drawn[1])
+            _replay(stream, matrix, drawn[1], drawn[2])
             return []
         if _PARAGRAPH_SEPARATORS.search(layout.text):  # else Pango lays the text out the same way, and a
             pango.pango_layout_set_single_paragraph_mode(pango_layout, True)  # change would lay it out again
@@ -273,24 +287,18 @@ def _make_draw_first_line(stock: Any) -> Any:
             string += "<"
             if not count:
                 string = string[:-1]
-                record.append((pango_font, new_font, "", frozenset(), (), ()))
+                record.append((pango_font, new_font, "", frozenset(), ((), (), 0, 0, 0), ()))
                 continue
             to_unicode = font.to_unicode
             font_widths = font.widths
-            if not to_unicode.keys() >= set(gids) or not font_widths.keys() >= set(gids):
-                clusters = ffi.unpack(glyph_string.log_clusters, count)  # one copy, not a cffi read per glyph
-                item = glyph_item.item
-                rtl = item.analysis.level % 2
-                offset, length = item.offset, item.length
-                for i, glyph_id in enumerate(gids):
-                    if glyph_id not in to_unicode:
-                        t1 = clusters[i]
-                        if rtl:
-                            t2 = length if i == 0 else clusters[i - 1]
-                        else:
-                            t2 = length if i == count - 1 else clusters[i + 1]
-                        utf8_text = utf8_text or layout.text.encode()
-                        to_unicode[glyph_id] = utf8_text[offset + t1:offset + t2].decode()
+            item = glyph_item.item
+            clusters = ffi.unpack(glyph_string.log_clusters, count)  # one copy, not a cffi read per glyph
+            texts = (gids, clusters, item.analysis.level % 2, item.offset, item.length)
+            if not to_unicode.keys() >= set(gids):
+                utf8_text = utf8_text or layout.text.encode()
+                _add_glyph_texts(to_unicode, utf8_text, *texts)
+            if not font_widths.keys() >= set(gids):
+                for glyph_id in gids:
                     if glyph_id not in font_widths:
                         pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect,
                                                            stream.logical_rect)
@@ -325,10 +333,10 @@ def _make_draw_first_line(stock: Any) -> Any:
                 string = string[:-1]
             else:
                 string += ">"
-            record.append((pango_font, new_font, string[start:], frozenset(gids),
-                           tuple((g, to_unicode[g]) for g in gids), tuple((g, font_widths[g]) for g in gids)))
+            record.append((pango_font, new_font, string[start:], frozenset(gids), texts,
+                           tuple((g, font_widths[g]) for g in gids)))
         stream.show_text(string)
-        _remember_drawn(key, pango_layout, record)
+        _remember_drawn(key, pango_layout, record, utf8_text or layout.text.encode())
         return []
 
     draw_first_line.stock = stock  # type: ignore[attr-defined]
