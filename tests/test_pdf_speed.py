@@ -160,6 +160,69 @@ def test_lines_are_drawn_with_the_layout_that_broke_them(monkeypatch: pytest.Mon
     assert kept > 100 and len(calls) > kept + 100  # WeasyPrint alone sets each drawn line up again
 
 
+def _line_glyphs(layout: object) -> list[tuple[int, ...]]:
+    """(glyph id, width, x offset, y offset, item flags) of each glyph of a Layout's first line."""
+    from weasyprint.text.ffi import ffi, pango
+
+    from docgen.render import pdflayouts
+
+    glyphs = []
+    run = pango.pango_layout_get_line_readonly(layout.layout, 0).runs  # type: ignore[attr-defined]
+    while run != ffi.NULL:
+        string = run.data.glyphs
+        flags = pdflayouts._item_flags()(run.data.item)
+        glyphs += [(g.glyph, g.geometry.width, g.geometry.x_offset, g.geometry.y_offset, flags)
+                   for g in string.glyphs[0:string.num_glyphs]]
+        run = run.next
+    return glyphs
+
+
+def test_a_line_that_fits_is_drawn_the_same_at_any_width() -> None:
+    """What render/pdflayouts.py relies on to draw a line that fitted without laying it out again: its layout's
+    line has the same glyphs with the available width as without one, and lines that were wrapped or that end in
+    a hyphen Pango added are not marked."""
+    from weasyprint.layout import inline
+    from weasyprint.text.ffi import pango
+
+    from docgen.render import pdflayouts
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor-report")
+    assert result is not None and form is not None
+    compiled_pdf(form).render(form.build(result), "t")  # installs the speed-ups; breaks some lines
+    styles: list[object] = []
+    stock = inline.split_first_line
+
+    def kept_style(text, style, *args, **kwargs):  # type: ignore[no-untyped-def]
+        styles.append(style)
+        return stock(text, style, *args, **kwargs)
+
+    inline.split_first_line = kept_style
+    try:
+        compiled_pdf(form).render(form.build(result), "t")
+    finally:
+        inline.split_first_line = stock
+    style = next(s for s in styles if s["letter_spacing"] != "normal" and s["overflow_wrap"] == "anywhere")
+    marked = 0
+    for text in ("本项目年初预算数2482.00万元。", "偏差率为-34.63%。", "Budget 2024: 1,234.56 (ok)", "ffi fl  a\u00a0b",
+                 "数量第1项指标：≥13808个，完成年度目标值的32.68%", "x\u200by", "“双监控”，（定性）"):
+        line = stock(text, style, None, 590.0, 0)
+        assert line[2] is None, text  # one line
+        marked += pdflayouts._ANY_WIDTH in line[0].__dict__
+        at_width = _line_glyphs(line[0])
+        pango.pango_layout_set_width(line[0].layout, -1)
+        assert _line_glyphs(line[0]) == at_width, text
+    assert marked == 7
+    wrapped = stock("本项目年初预算数2482.00万元，" * 4, style, None, 590.0, 0)
+    assert wrapped[2] is not None and pdflayouts._ANY_WIDTH not in wrapped[0].__dict__
+    # a soft hyphen that breaks: Pango flags the item to end in a hyphen, which the marking reads
+    from weasyprint.text.line_break import create_layout
+
+    hyphenated = create_layout("Leistungs\u00adbewertung", styles[0], None, 60.0, 0)
+    assert _line_glyphs(hyphenated)[-1][-1] & pdflayouts._NEED_HYPHEN
+    assert pdflayouts.mark_unwrapped((hyphenated, 0, None, 0, 0, 0))[0].__dict__.get(pdflayouts._ANY_WIDTH) is None
+
+
 def test_line_memo_applies_to_this_weasyprint() -> None:
     """Fails when WeasyPrint no longer breaks lines through the function render/pdflines.py remembers."""
     from weasyprint.layout import inline
