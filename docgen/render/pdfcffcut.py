@@ -249,7 +249,9 @@ class CffCutter:
         chosen.add(0)
         for glyph in self.closure.keys() & chosen:
             chosen.update(self.closure[glyph])
-        order = sorted(g for g in chosen if g < len(self.cids))
+        order = sorted(chosen)
+        if order[-1] >= len(self.cids):
+            order = [g for g in order if g < len(self.cids)]
         count = len(order)
         cff, starts, cids, fd_of = self.cff, self.charstrings, self.cids, self.fd_of
         charstrings = [cff[starts[g]: starts[g + 1]] for g in order]
