@@ -167,13 +167,15 @@ def _line_glyphs(layout: object) -> list[tuple[int, ...]]:
     from docgen.render import pdflayouts
 
     glyphs = []
-    run = pango.pango_layout_get_line_readonly(layout.layout, 0).runs  # type: ignore[attr-defined]
+    line = pango.pango_layout_get_line_readonly(layout.layout, 0)  # type: ignore[attr-defined]
+    run, own_run = line.runs, pdflayouts._lines()[2](line).runs
     while run != ffi.NULL:
         string = run.data.glyphs
-        flags = pdflayouts._item_flags()(run.data.item)
+        flags = own_run.data.item.analysis.flags
         glyphs += [(g.glyph, g.geometry.width, g.geometry.x_offset, g.geometry.y_offset, flags)
                    for g in string.glyphs[0:string.num_glyphs]]
-        run = run.next
+        run, own_run = run.next, own_run.next
+    assert not own_run  # the same runs
     return glyphs
 
 

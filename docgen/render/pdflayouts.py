@@ -36,19 +36,23 @@ from typing import Any
 
 _LOCK = threading.Lock()
 _STOCK: dict[str, Any] = {}
-_ITEM_FLAGS: list[Any] = []  # the function reading a PangoItem's flags, made once
 _ANY_WIDTH = "_docgen_any_width"  # set on a Layout (see mark_unwrapped)
 _NOT_PLAIN = re.compile("[\t\n\r\x1c-\x1e\x85\u2028\u2029]")  # tabs, and pdfdraw's paragraph separators
 _NEED_HYPHEN = 1 << 2  # PANGO_ANALYSIS_FLAG_NEED_HYPHEN (pango-item.h)
-# Pango's PangoItem (its analysis has 8-bit fields; WeasyPrint's declaration reads them as whole ints)
-_ITEM_DECLARATION = """
+# Pango's (1.50) layout line, run list and item, as far as mark_unwrapped reads them: WeasyPrint's declaration
+# has the analysis' 8-bit fields as whole ints, so its flags are read through these
+_LINE_DECLARATION = """
 typedef struct {
     void *shape_engine; void *lang_engine; void *font;
     uint8_t level; uint8_t gravity; uint8_t flags; uint8_t script;
     void *language; void *extra_attrs;
 } DocgenPangoAnalysis;
 typedef struct { int offset; int length; int num_chars; DocgenPangoAnalysis analysis; } DocgenPangoItem;
+typedef struct { DocgenPangoItem *item; void *glyphs; } DocgenPangoGlyphItem;
+typedef struct DocgenGSList { DocgenPangoGlyphItem *data; struct DocgenGSList *next; } DocgenGSList;
+typedef struct { void *layout; int start_index; int length; DocgenGSList *runs; } DocgenPangoLayoutLine;
 """
+_LINES: list[Any] = []  # (get a layout's line, WeasyPrint's NULL, that line as a DocgenPangoLayoutLine *): made once
 
 
 def install_kept_layouts() -> bool:
@@ -98,37 +102,37 @@ def uninstall_kept_layouts() -> None:
             line_break.Layout.reactivate = _STOCK.pop("reactivate")
 
 
-def _item_flags() -> Any:
-    """A function giving the analysis flags of a ``PangoItem *`` (WeasyPrint's cdata)."""
-    if not _ITEM_FLAGS:
+def _lines() -> Any:
+    if not _LINES:
         import cffi
-        from weasyprint.text.ffi import ffi
+        from weasyprint.text.ffi import ffi, pango
 
         own = cffi.FFI()
-        own.cdef(_ITEM_DECLARATION)
+        own.cdef(_LINE_DECLARATION)
+        address, line_type = ffi.typeof("uintptr_t"), own.typeof("DocgenPangoLayoutLine *")
 
-        def flags(item: Any) -> int:
-            return own.cast("DocgenPangoItem *", int(ffi.cast("uintptr_t", item))).analysis.flags
+        def own_line(line: Any) -> Any:
+            return own.cast(line_type, int(ffi.cast(address, line)))
 
-        _ITEM_FLAGS.append(flags)
-    return _ITEM_FLAGS[0]
+        _LINES.append((pango.pango_layout_get_line_readonly, ffi.NULL, own_line))
+    return _LINES[0]
 
 
 def mark_unwrapped(result: tuple[Any, ...]) -> tuple[Any, ...]:
     """``split_first_line``'s result, its layout marked to be drawn at the width it has when its line is the same at
     any width (see the module's docstring): a line that fitted keeps the layout Pango made for it."""
+    if result[2] is not None:
+        return result  # a line followed by another has no width any more (WeasyPrint's first_line_metrics)
     layout = result[0]
     pango_layout = getattr(layout, "layout", None)
-    if result[2] is not None or pango_layout is None or "deactivate" not in _STOCK or _NOT_PLAIN.search(layout.text):
-        return result  # a line followed by another has no width any more (WeasyPrint's first_line_metrics)
-    from weasyprint.text.ffi import ffi, pango
-
-    if pango.pango_layout_get_line_readonly(pango_layout, 1) != ffi.NULL:
+    if pango_layout is None or "deactivate" not in _STOCK or _NOT_PLAIN.search(layout.text):
         return result
-    item_flags = _item_flags()
-    run = pango.pango_layout_get_line_readonly(pango_layout, 0).runs
-    while run != ffi.NULL:
-        if item_flags(run.data.item) & _NEED_HYPHEN:
+    get_line, null, own_line = _LINES[0] if _LINES else _lines()
+    if get_line(pango_layout, 1) != null:
+        return result
+    run = own_line(get_line(pango_layout, 0)).runs
+    while run:
+        if run.data.item.analysis.flags & _NEED_HYPHEN:
             return result
         run = run.next
     setattr(layout, _ANY_WIDTH, True)
