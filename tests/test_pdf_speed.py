@@ -85,6 +85,7 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
         pdfcascade,
         pdfdraw,
         pdffontdicts,
+        pdffontobjects,
         pdflayouts,
         pdflines,
         pdfmargins,
@@ -102,10 +103,12 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
     pdflines.uninstall_line_memo()
     pdfdraw.uninstall_fast_drawing()
     pdffontdicts.uninstall_font_dictionaries()
+    pdffontobjects.uninstall_font_objects()
     try:
         stock = compiled_pdf(form).render(context, "t")
     finally:
         assert pdffontdicts.install_font_dictionaries()
+        assert pdffontobjects.install_font_objects()
         assert pdflayouts.install_kept_layouts()
         assert pdfcascade.install_cascade_memo()
         assert pdflines.install_line_memo()
@@ -662,6 +665,22 @@ def test_font_dictionaries_apply_to_this_weasyprint() -> None:
     compiled_pdf(form).render(form.build(result), "t")
     assert pdffontdicts._source_known(), "weasyprint/pdf/fonts.py changed: look at render/pdffontdicts.py again"
     assert writer.build_fonts_dictionary is pdffontdicts.build_fonts_dictionary
+
+
+def test_font_objects_apply_to_this_weasyprint() -> None:
+    """render/pdffontobjects.py remembers what Font.__init__ read per Pango font: fails when WeasyPrint's Font
+    gets attributes it does not know (then nothing is remembered), or GObject references cannot be held."""
+    from weasyprint.pdf.fonts import Font
+
+    from docgen.render import pdffontobjects
+
+    form = find_form("monitor-report")
+    result = run_file(EXAMPLE, "x").result
+    assert form is not None and result is not None
+    first = compiled_pdf(form).render(form.build(result), "t")
+    assert getattr(Font.__init__, "stock", None) is not None, "Font.__init__ is not patched"
+    assert pdffontobjects._KNOWN, "no Font was remembered: Font.__init__ sets other attributes than expected"
+    assert compiled_pdf(form).render(form.build(result), "t") == first
 
 
 def test_font_dictionary_pieces() -> None:
