@@ -85,6 +85,7 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
         pdfcascade,
         pdfdraw,
         pdffontdicts,
+        pdffontobjects,
         pdflayouts,
         pdflines,
         pdfmargins,
@@ -102,10 +103,12 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
     pdflines.uninstall_line_memo()
     pdfdraw.uninstall_fast_drawing()
     pdffontdicts.uninstall_font_dictionaries()
+    pdffontobjects.uninstall_font_objects()
     try:
         stock = compiled_pdf(form).render(context, "t")
     finally:
         assert pdffontdicts.install_font_dictionaries()
+        assert pdffontobjects.install_font_objects()
         assert pdflayouts.install_kept_layouts()
         assert pdfcascade.install_cascade_memo()
         assert pdflines.install_line_memo()
@@ -158,6 +161,71 @@ def test_lines_are_drawn_with_the_layout_that_broke_them(monkeypatch: pytest.Mon
         assert pdflayouts.install_kept_layouts()
         assert pdflines.install_line_memo()
     assert kept > 100 and len(calls) > kept + 100  # WeasyPrint alone sets each drawn line up again
+
+
+def _line_glyphs(layout: object) -> list[tuple[int, ...]]:
+    """(glyph id, width, x offset, y offset, item flags) of each glyph of a Layout's first line."""
+    from weasyprint.text.ffi import ffi, pango
+
+    from docgen.render import pdflayouts
+
+    glyphs = []
+    line = pango.pango_layout_get_line_readonly(layout.layout, 0)  # type: ignore[attr-defined]
+    run, own_run = line.runs, pdflayouts._lines()[2](line).runs
+    while run != ffi.NULL:
+        string = run.data.glyphs
+        flags = own_run.data.item.analysis.flags
+        glyphs += [(g.glyph, g.geometry.width, g.geometry.x_offset, g.geometry.y_offset, flags)
+                   for g in string.glyphs[0:string.num_glyphs]]
+        run, own_run = run.next, own_run.next
+    assert not own_run  # the same runs
+    return glyphs
+
+
+def test_a_line_that_fits_is_drawn_the_same_at_any_width() -> None:
+    """What render/pdflayouts.py relies on to draw a line that fitted without laying it out again: its layout's
+    line has the same glyphs with the available width as without one, and lines that were wrapped or that end in
+    a hyphen Pango added are not marked."""
+    from weasyprint.layout import inline
+    from weasyprint.text.ffi import pango
+
+    from docgen.render import pdflayouts
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form("monitor-report")
+    assert result is not None and form is not None
+    compiled_pdf(form).render(form.build(result), "t")  # installs the speed-ups; breaks some lines
+    styles: list[object] = []
+    stock = inline.split_first_line
+
+    def kept_style(text, style, *args, **kwargs):  # type: ignore[no-untyped-def]
+        styles.append(style)
+        return stock(text, style, *args, **kwargs)
+
+    inline.split_first_line = kept_style
+    try:
+        compiled_pdf(form).render(form.build(result), "t")
+    finally:
+        inline.split_first_line = stock
+    style = next(s for s in styles if s["letter_spacing"] != "normal" and s["overflow_wrap"] == "anywhere")
+    marked = 0
+    for text in ("本项目年初预算数2482.00万元。", "偏差率为-34.63%。", "Budget 2024: 1,234.56 (ok)", "ffi fl  a\u00a0b",
+                 "数量第1项指标：≥13808个，完成年度目标值的32.68%", "x\u200by", "“双监控”，（定性）"):
+        line = stock(text, style, None, 590.0, 0)
+        assert line[2] is None, text  # one line
+        marked += pdflayouts._ANY_WIDTH in line[0].__dict__
+        at_width = _line_glyphs(line[0])
+        pango.pango_layout_set_width(line[0].layout, -1)
+        assert _line_glyphs(line[0]) == at_width, text
+    assert marked == 7
+    wrapped = stock("本项目年初预算数2482.00万元，" * 4, style, None, 590.0, 0)
+    assert wrapped[2] is not None and pdflayouts._ANY_WIDTH not in wrapped[0].__dict__
+    # a soft hyphen that breaks: Pango flags the item to end in a hyphen, which the marking reads
+    from weasyprint.text.line_break import create_layout
+
+    hyphenated = create_layout("Leistungs\u00adbewertung", styles[0], None, 60.0, 0)
+    assert _line_glyphs(hyphenated)[-1][-1] & pdflayouts._NEED_HYPHEN
+    assert pdflayouts.mark_unwrapped((hyphenated, 0, None, 0, 0, 0))[0].__dict__.get(pdflayouts._ANY_WIDTH) is None
 
 
 def test_line_memo_applies_to_this_weasyprint() -> None:
@@ -597,6 +665,22 @@ def test_font_dictionaries_apply_to_this_weasyprint() -> None:
     compiled_pdf(form).render(form.build(result), "t")
     assert pdffontdicts._source_known(), "weasyprint/pdf/fonts.py changed: look at render/pdffontdicts.py again"
     assert writer.build_fonts_dictionary is pdffontdicts.build_fonts_dictionary
+
+
+def test_font_objects_apply_to_this_weasyprint() -> None:
+    """render/pdffontobjects.py remembers what Font.__init__ read per Pango font: fails when WeasyPrint's Font
+    gets attributes it does not know (then nothing is remembered), or GObject references cannot be held."""
+    from weasyprint.pdf.fonts import Font
+
+    from docgen.render import pdffontobjects
+
+    form = find_form("monitor-report")
+    result = run_file(EXAMPLE, "x").result
+    assert form is not None and result is not None
+    first = compiled_pdf(form).render(form.build(result), "t")
+    assert getattr(Font.__init__, "stock", None) is not None, "Font.__init__ is not patched"
+    assert pdffontobjects._KNOWN, "no Font was remembered: Font.__init__ sets other attributes than expected"
+    assert compiled_pdf(form).render(form.build(result), "t") == first
 
 
 def test_font_dictionary_pieces() -> None:

@@ -44,6 +44,7 @@ from .pdfboxes import install_fast_boxes
 from .pdfcascade import install_cascade_memo, mark_local
 from .pdfdraw import install_fast_drawing
 from .pdffontdicts import install_font_dictionaries
+from .pdffontobjects import install_font_objects
 from .pdflayouts import install_kept_layouts
 from .pdflines import install_line_memo, install_strut_memo
 from .pdfmargins import install_margin_memo, mark_plain
@@ -257,6 +258,7 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_style_memo()
             install_fast_drawing()
             install_font_dictionaries()
+            install_font_objects()
             install_fast_boxes()
             _SHARED[folder] = (fonts, css, _html_class(wp, folder / STYLESHEET))
         fonts, css, html_class = _SHARED[folder]

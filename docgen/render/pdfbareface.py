@@ -142,8 +142,16 @@ class BareFace:
 _FACES: dict[tuple[Any, ...], BareFace | None] = {}
 
 
+_DECLARE_LOCK = threading.Lock()
+
+
 def _declare_face_builder() -> bool:
     """HarfBuzz's face builder in WeasyPrint's cffi declarations (it does not declare it itself)."""
+    with _DECLARE_LOCK:
+        return _declare()
+
+
+def _declare() -> bool:
     from weasyprint.text.ffi import ffi, harfbuzz
 
     try:

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterable
-from itertools import pairwise
+from itertools import accumulate, pairwise
+from operator import methodcaller
 
 _STD_STRINGS = 391  # SIDs below this are CFF's standard strings
 _OFFSET_OPS = {(15,): "charset", (17,): "CharStrings", (12, 36): "FDArray", (12, 37): "FDSelect"}
@@ -57,11 +58,8 @@ def _index_bytes(items: list[bytes]) -> bytes:
     """A CFF INDEX of ``items`` as HarfBuzz writes it (the smallest offset size)."""
     if not items:
         return b"\0\0"
-    total = sum(map(len, items))
-    size = ((total + 1).bit_length() + 7) // 8
-    offsets = [1]
-    for item in items:
-        offsets.append(offsets[-1] + len(item))
+    offsets = list(accumulate(map(len, items), initial=1))
+    size = (offsets[-1].bit_length() + 7) // 8
     if size == 1:
         head = bytes(offsets)
     elif size == 2:
@@ -69,8 +67,11 @@ def _index_bytes(items: list[bytes]) -> bytes:
     elif size == 4:
         head = struct.pack(f">{len(offsets)}I", *offsets)
     else:
-        head = b"".join(o.to_bytes(3, "big") for o in offsets)
+        head = b"".join(map(_THREE_BYTES, offsets))
     return struct.pack(">HB", len(items), size) + head + b"".join(items)
+
+
+_THREE_BYTES = methodcaller("to_bytes", 3, "big")
 
 
 def _index_size(count: int, total: int) -> int:
@@ -201,6 +202,8 @@ class CffCutter:
             self.fd_names.append(found[(12, 38)][0])
         if max(self.fd_of, default=0) >= len(self.fd_ops) or not self.fd_ops:
             raise NotCuttable("FDSelect")
+        self.top_size = sum(len(raw) for _, raw, _ in self.top_ops)
+        self.fd_sizes = [sum(len(raw) for _, raw, _ in ops) for ops in self.fd_ops]
 
     @staticmethod
     def _sids(op: tuple[int, ...], operands: list[int]) -> list[int]:
@@ -246,7 +249,9 @@ class CffCutter:
         chosen.add(0)
         for glyph in self.closure.keys() & chosen:
             chosen.update(self.closure[glyph])
-        order = sorted(g for g in chosen if g < len(self.cids))
+        order = sorted(chosen)
+        if order[-1] >= len(self.cids):
+            order = [g for g in order if g < len(self.cids)]
         count = len(order)
         cff, starts, cids, fd_of = self.cff, self.charstrings, self.cids, self.fd_of
         charstrings = [cff[starts[g]: starts[g + 1]] for g in order]
@@ -269,15 +274,18 @@ class CffCutter:
                 struct.pack(pair, cid, left) for (cid, _), left in zip(firsts, lefts, strict=True))
 
         # FDSelect (format 3) over the FDs used, renumbered in order
-        used = sorted({fd_of[g] for g in order})
-        new_fd = {fd: i for i, fd in enumerate(used)}
-        ranges = []
-        previous = -1
-        for i, g in enumerate(order):
-            fd = fd_of[g]
-            if fd != previous:
-                ranges.append(struct.pack(">HB", i, new_fd[fd]))
-                previous = fd
+        if len(self.fd_ops) == 1:
+            used, ranges = [0], [b"\0\0\0"]
+        else:
+            used = sorted({fd_of[g] for g in order})
+            new_fd = {fd: i for i, fd in enumerate(used)}
+            ranges = []
+            previous = -1
+            for i, g in enumerate(order):
+                fd = fd_of[g]
+                if fd != previous:
+                    ranges.append(struct.pack(">HB", i, new_fd[fd]))
+                    previous = fd
         fdselect = b"\x03" + struct.pack(">H", len(ranges)) + b"".join(ranges) + struct.pack(">H", count)
 
         # strings: the Top DICT's, then the used FDs' names in order
@@ -301,14 +309,12 @@ class CffCutter:
 
         # positions: head (header, Name INDEX, Top DICT INDEX), Top DICT, strings, global subrs, charset,
         # FDSelect, FDArray, CharStrings, Private DICTs
-        top_size = sum(len(raw) for _, raw, _ in self.top_ops)
-        pos = len(self.header) + len(self.name_index) + _index_size(1, top_size)
+        pos = len(self.header) + len(self.name_index) + _index_size(1, self.top_size)
         pos += len(string_index) + 2
         charset_at = pos
         fdselect_at = charset_at + len(charset)
         fdarray_at = fdselect_at + len(fdselect)
-        fd_sizes = [sum(len(raw) for _, raw, _ in self.fd_ops[fd]) for fd in used]
-        charstrings_at = fdarray_at + _index_size(len(used), sum(fd_sizes))
+        charstrings_at = fdarray_at + _index_size(len(used), sum(self.fd_sizes[fd] for fd in used))
         pos = charstrings_at + _index_size(count, sum(map(len, charstrings)))
         for private in packed:
             private_at[private] = pos

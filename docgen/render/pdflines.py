@@ -24,8 +24,11 @@ every form are the same bytes with and without the memo.
 
 from __future__ import annotations
 
+import operator
 import threading
 from typing import Any
+
+from .pdflayouts import mark_unwrapped
 
 # every style property split_first_line and Layout (setup, set_text, set_tabs) read
 STYLE_KEYS = (
@@ -42,6 +45,7 @@ _LOCAL = threading.local()
 _STOCK: list[Any] = []
 _STRUTS: dict[str, Any] = {}
 _STATS = {"hits": 0, "misses": 0}  # tests read them
+_NO_MEMO = object()
 
 
 def _memo() -> dict[tuple[Any, ...], tuple[Any, ...]]:
@@ -63,20 +67,23 @@ def install_line_memo() -> bool:
         if stock is None or stock is not getattr(line_break, "split_first_line", None):
             return False
         layout_class = line_break.Layout
+        style_values = operator.itemgetter(*STYLE_KEYS)  # one C call for the 28 values (a tuple)
 
         def split_first_line(text: str, style: Any, context: Any, max_width: Any, justification_spacing: Any,
                              is_line_start: bool = True, minimum: bool = False) -> tuple[Any, ...]:
-            try:
-                key = (text, max_width, justification_spacing, is_line_start, minimum, id(style.font_config),
-                       *[style[name] for name in STYLE_KEYS])
-                hash(key)
-                memo_ok = style["block_ellipsis"] == "none"  # an ellipsis would change the shared layout's text
-            except TypeError:
-                memo_ok = False
-            if not memo_ok:  # a property value that cannot be a key: break the line WeasyPrint's way
-                return stock(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+            key = (text, max_width, justification_spacing, is_line_start, minimum, id(style.font_config),
+                   style_values(style))
             memo = _memo()
-            known = memo.get(key)
+            if style["block_ellipsis"] != "none":  # an ellipsis would change the shared layout's text
+                known = _NO_MEMO
+            else:
+                try:
+                    known = memo.get(key)
+                except TypeError:  # a property value that cannot be a key
+                    known = _NO_MEMO
+            if known is _NO_MEMO:  # break the line WeasyPrint's way
+                return mark_unwrapped(stock(text, style, context, max_width, justification_spacing, is_line_start,
+                                            minimum))
             if known is not None:
                 state, *numbers = known
                 layout = layout_class.__new__(layout_class)
@@ -85,7 +92,8 @@ def install_line_memo() -> bool:
                     layout.style = style
                 _STATS["hits"] += 1
                 return (layout, *numbers)
-            result = stock(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+            result = mark_unwrapped(stock(text, style, context, max_width, justification_spacing, is_line_start,
+                                          minimum))
             _STATS["misses"] += 1
             state = dict(result[0].__dict__)
             if "style" in state:

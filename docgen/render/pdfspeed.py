@@ -226,9 +226,10 @@ def one_pass_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> Non
     with _LOCK:
         known = _SUBSETS.get(key)
     if known is None:
-        cids = _font_cids(font)
+        cids, same_below = _font_charset(font)
         content = cff = None
-        if cids is not None and all(g < len(cids) and cids[g] == g for g in gids):
+        if cids is not None and (not gids or gids[-1] < same_below
+                                 or all(g < len(cids) and cids[g] == g for g in gids)):
             content, cff = _subset_bare(font, gids, hinting)
         if cff is None:
             content = _harfbuzz_subset(font, gids, hinting)
@@ -244,11 +245,14 @@ def one_pass_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> Non
 
 
 _BARE: OrderedDict[bytes, bytes] = OrderedDict()  # checked subsets → their bare CFF table (bare_cid_fonts)
-_CIDS: dict[tuple[Any, ...], list[int] | None] = {}
-
-
+_CIDS: dict[tuple[Any, ...], tuple[list[int] | None, int]] = {}
 def _font_cids(font: Any) -> list[int] | None:
     """The CID of each glyph of the whole font (its CFF charset, read once per process), None if not CID-keyed."""
+    return _font_charset(font)[0]
+
+
+def _font_charset(font: Any) -> tuple[list[int] | None, int]:
+    """(:func:`_font_cids`, the first glyph id that is not its own CID), read once per process."""
     content: bytes = font.file_content
     key = (len(content), content[:4096], font.index)
     with _LOCK:
@@ -263,9 +267,10 @@ def _font_cids(font: Any) -> list[int] | None:
         cids = cff_cids(bytes(ffi.buffer(data, length[0]))) if data != ffi.NULL and length[0] else None
     finally:
         harfbuzz.hb_blob_destroy(blob)
+    same_below = 0 if cids is None else next((g for g, cid in enumerate(cids) if cid != g), len(cids))
     with _LOCK:
-        _CIDS[key] = cids
-    return cids
+        _CIDS[key] = (cids, same_below)
+    return cids, same_below
 
 
 
