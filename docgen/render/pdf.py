@@ -13,7 +13,9 @@ kind of element (render/pdfcascade.py), each line's Pango layout is kept for dra
 and font subsetting and stream compression are made cheaper in render/pdfspeed.py. Across the documents of a
 process, lines of text already broken (render/pdflines.py), page-margin boxes (the reports' page numbers,
 render/pdfmargins.py) and computed style values (render/pdfstyles.py) are remembered, each keyed on exactly
-what determines it.
+what determines it; lines drawn before are written again from what was written (render/pdfdraw.py); the most called
+box helpers read a box's style once (render/pdfboxes.py); and the cycle collector waits until a render is done
+(:func:`collector_paused`).
 
 A PDF without a CJK font would show empty boxes, so a render first checks (fontconfig) that a Chinese
 font is installed and otherwise says which package to install. Output is deterministic: no creation
