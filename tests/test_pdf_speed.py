@@ -103,6 +103,7 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
     pdflayouts.uninstall_kept_layouts()
     pdfcascade.uninstall_cascade_memo()
     pdflines.uninstall_line_memo()
+    pdflines.uninstall_font_description_memo()
     pdfdraw.uninstall_fast_drawing()
     pdffontdicts.uninstall_font_dictionaries()
     pdffontobjects.uninstall_font_objects()
@@ -115,6 +116,7 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
         assert pdfcascade.install_cascade_memo()
         assert pdflines.install_line_memo()
         assert pdflines.install_strut_memo()
+        assert pdflines.install_font_description_memo()
         assert pdfmargins.install_margin_memo()
         assert pdfstyles.install_style_memo()
         assert pdfdraw.install_fast_drawing()
@@ -229,6 +231,23 @@ def test_a_line_that_fits_is_drawn_the_same_at_any_width() -> None:
     hyphenated = create_layout("Leistungs\u00adbewertung", styles[0], None, 60.0, 0)
     assert _line_glyphs(hyphenated)[-1][-1] & pdflayouts._NEED_HYPHEN
     assert pdflayouts.mark_unwrapped((hyphenated, 0, None, 0, 0, 0))[0].__dict__.get(pdflayouts._ANY_WIDTH) is None
+
+
+def test_font_description_memo_applies_to_this_weasyprint() -> None:
+    """Fails when WeasyPrint's layouts no longer get their font description from ``get_font_description``, or it
+    reads another style property than the memo's key holds."""
+    import inspect
+    import re
+
+    from weasyprint.text import fonts, line_break
+
+    from docgen.render import pdflines
+
+    assert pdflines.install_font_description_memo()
+    assert line_break.get_font_description.stock is fonts.get_font_description  # type: ignore[attr-defined]
+    assert "get_font_description(style)" in inspect.getsource(line_break.Layout.setup)
+    read = set(re.findall(r"style\[['\"]([a-z_]+)['\"]\]", inspect.getsource(fonts.get_font_description)))
+    assert read == set(pdflines.FONT_DESCRIPTION_KEYS)
 
 
 def test_fast_floats_apply_to_this_weasyprint() -> None:

@@ -47,7 +47,7 @@ from .pdffloats import install_fast_floats
 from .pdffontdicts import install_font_dictionaries
 from .pdffontobjects import install_font_objects
 from .pdflayouts import install_kept_layouts
-from .pdflines import install_line_memo, install_strut_memo
+from .pdflines import install_font_description_memo, install_line_memo, install_strut_memo
 from .pdfmargins import install_margin_memo, mark_plain
 from .pdfparse import fast_tree, tag_query_root
 from .pdfspeed import (
@@ -255,6 +255,7 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_cascade_memo()
             install_line_memo()
             install_strut_memo()
+            install_font_description_memo()
             install_margin_memo()
             install_style_memo()
             install_fast_drawing()

@@ -18,6 +18,10 @@ caches its result under a string it builds from fourteen style values on every c
 looks the result up by a tuple of the same values instead (the size and line height with their types, and the
 type of a length's number, as the string tells 16 from 16.0).
 
+Every Pango layout WeasyPrint sets up (``Layout.setup``: each line broken, and each line drawn anew) builds a
+Pango font description from seven style values; :func:`install_font_description_memo` keeps the description of
+each set of values (Pango copies a description into the layout, so one description serves them all).
+
 tests/test_pdf_speed.py checks that WeasyPrint still calls the functions this replaces and that the PDFs of
 every form are the same bytes with and without the memo.
 """
@@ -172,3 +176,53 @@ def uninstall_line_memo() -> None:
         if _STOCK:
             inline.split_first_line = _STOCK.pop()
         _memo().clear()
+
+
+# the style properties WeasyPrint's get_font_description (text/fonts.py) reads
+FONT_DESCRIPTION_KEYS = ("font_family", "font_style", "font_stretch", "font_weight", "font_size", "font_variant_caps",
+                         "font_variation_settings")
+_DESCRIPTIONS: dict[str, Any] = {}
+
+
+def install_font_description_memo() -> bool:
+    """Make each Pango font description once per thread and set of values (once per process); False if
+    WeasyPrint's ``Layout.setup`` no longer gets its description from ``get_font_description``."""
+    from weasyprint.text import fonts, line_break
+
+    with _LOCK:
+        if _DESCRIPTIONS:
+            return True
+        stock = getattr(line_break, "get_font_description", None)
+        if stock is None or stock is not getattr(fonts, "get_font_description", None):
+            return False
+        values = operator.itemgetter(*FONT_DESCRIPTION_KEYS)
+        local = threading.local()
+
+        def get_font_description(style: Any) -> Any:
+            memo = getattr(local, "memo", None)
+            if memo is None:
+                memo = local.memo = {}
+            try:
+                key = values(style)
+                known = memo.get(key)
+            except TypeError:
+                return stock(style)
+            if known is None:
+                known = stock(style)
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[key] = known
+            return known
+
+        get_font_description.stock = stock  # type: ignore[attr-defined]
+        line_break.get_font_description = get_font_description
+        _DESCRIPTIONS.update(stock=stock)
+        return True
+
+
+def uninstall_font_description_memo() -> None:
+    from weasyprint.text import line_break
+
+    with _LOCK:
+        if _DESCRIPTIONS:
+            line_break.get_font_description = _DESCRIPTIONS.pop("stock")
