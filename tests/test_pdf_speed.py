@@ -84,6 +84,7 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
         pdfboxes,
         pdfcascade,
         pdfdraw,
+        pdffloats,
         pdffontdicts,
         pdffontobjects,
         pdflayouts,
@@ -98,6 +99,7 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
     fast_again = compiled_pdf(form).render(context, "t")  # the cascade now remembered
     monkeypatch.setattr(pdfmod, "_FAST_PARSE", False)
     pdfboxes.uninstall_fast_boxes()
+    pdffloats.uninstall_fast_floats()
     pdflayouts.uninstall_kept_layouts()
     pdfcascade.uninstall_cascade_memo()
     pdflines.uninstall_line_memo()
@@ -117,6 +119,7 @@ def _render_both(monkeypatch: pytest.MonkeyPatch, form_id: str, context: dict) -
         assert pdfstyles.install_style_memo()
         assert pdfdraw.install_fast_drawing()
         assert pdfboxes.install_fast_boxes()
+        assert pdffloats.install_fast_floats()
     assert fast_again == fast
     return fast, stock
 
@@ -226,6 +229,53 @@ def test_a_line_that_fits_is_drawn_the_same_at_any_width() -> None:
     hyphenated = create_layout("Leistungs\u00adbewertung", styles[0], None, 60.0, 0)
     assert _line_glyphs(hyphenated)[-1][-1] & pdflayouts._NEED_HYPHEN
     assert pdflayouts.mark_unwrapped((hyphenated, 0, None, 0, 0, 0))[0].__dict__.get(pdflayouts._ANY_WIDTH) is None
+
+
+def test_fast_floats_apply_to_this_weasyprint() -> None:
+    """Fails when layout/float.py is no longer the file render/pdffloats.py reproduces, or the modules that place
+    lines and blocks no longer call its ``avoid_collisions``."""
+    from weasyprint.layout import block, inline
+    from weasyprint.layout import float as floats
+
+    from docgen.render import pdffloats
+
+    assert pdffloats.source_digest() == pdffloats.KNOWN_SOURCE
+    assert pdffloats.install_fast_floats()
+    for module in (floats, inline, block):
+        assert module.avoid_collisions.stock is pdffloats._STOCK["avoid_collisions"], module
+
+
+@pytest.mark.parametrize("form_id", ["monitor", "monitor-report", "target"])
+def test_fast_floats_give_weasyprints_numbers(form_id: str) -> None:
+    """Both functions on every call of a form's PDF: the same numbers, of the same types."""
+    from weasyprint.layout import float as floats
+
+    from docgen.render import pdffloats
+
+    result = run_file(EXAMPLE, "x").result
+    form = find_form(form_id)
+    assert result is not None and form is not None
+    compiled_pdf(form).render(form.build(result), "t")  # installs the speed-ups
+    fast = floats.avoid_collisions
+    calls = []
+
+    def both(context, box, containing_block, outer=True):  # type: ignore[no-untyped-def]
+        ours = fast(context, box, containing_block, outer)
+        theirs = fast.stock(context, box, containing_block, outer)
+        calls.append((not context.excluded_shapes, ours, theirs))
+        return theirs
+
+    modules = pdffloats._STOCK["modules"]
+    for module in modules:
+        module.avoid_collisions = both
+    try:
+        compiled_pdf(form).render(form.build(result), "t")
+    finally:
+        for module in modules:
+            module.avoid_collisions = fast
+    assert sum(without_floats for without_floats, _, _ in calls) > 100
+    for _, ours, theirs in calls:
+        assert ours == theirs and list(map(type, ours)) == list(map(type, theirs))
 
 
 def test_line_memo_applies_to_this_weasyprint() -> None:

@@ -43,6 +43,7 @@ from .env import make_env
 from .pdfboxes import install_fast_boxes
 from .pdfcascade import install_cascade_memo, mark_local
 from .pdfdraw import install_fast_drawing
+from .pdffloats import install_fast_floats
 from .pdffontdicts import install_font_dictionaries
 from .pdffontobjects import install_font_objects
 from .pdflayouts import install_kept_layouts
@@ -260,6 +261,7 @@ def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
             install_font_dictionaries()
             install_font_objects()
             install_fast_boxes()
+            install_fast_floats()
             _SHARED[folder] = (fonts, css, _html_class(wp, folder / STYLESHEET))
         fonts, css, html_class = _SHARED[folder]
         if stylesheet != STYLESHEET:
