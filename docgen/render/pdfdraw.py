@@ -82,12 +82,24 @@ def _spacing_units(value: Any) -> int:
     return 0 if value == "normal" else int(value * _PANGO_SCALE)
 
 
+PANGO_SPACING_VERSIONS = (14400, 15700)  # Pango versions whose letter spacing _respace reproduces (1.44 to 1.56)
+
+
+@functools.cache
+def _pango_spaces_as_known() -> bool:
+    """Whether this Pango spaces letters the way :func:`_respace` reproduces (tests check it on the one they run)."""
+    from weasyprint.text.ffi import pango
+
+    return PANGO_SPACING_VERSIONS[0] <= pango.pango_version() < PANGO_SPACING_VERSIONS[1]
+
+
 def respaced_layout(layout: Any, text: str, style: Any) -> Any | None:
     """A copy of ``layout`` (a line's kept Layout, render/pdflayouts.py) to be drawn with ``style``, whose
     letter spacing alone differs from the one the layout was shaped with, the glyphs moved when drawn (see the
     module's docstring); None when that would not be exactly what Pango does (then make the layout anew)."""
-    if not _STOCK or getattr(layout, "layout", None) is None or layout.text != text \
-            or layout.justification_spacing or style["word_spacing"] or _PLAIN_TEXT.fullmatch(text) is None:
+    if not _STOCK or not _pango_spaces_as_known() or getattr(layout, "layout", None) is None \
+            or layout.text != text or layout.justification_spacing or style["word_spacing"] \
+            or _PLAIN_TEXT.fullmatch(text) is None:
         return None
     shaped = getattr(layout, "_docgen_spacing", None)
     before = shaped[0] if shaped is not None else _spacing_units(layout.style["letter_spacing"])

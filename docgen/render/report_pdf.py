@@ -78,8 +78,7 @@ def install_cjk_justify() -> None:
 
 
 def _count_characters(box: Any) -> int:
-    from weasyprint.formatting_structure import boxes
-
+    boxes = _boxes()
     if isinstance(box, boxes.TextBox):
         return len(box.text.rstrip(" "))
     if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
@@ -87,11 +86,17 @@ def _count_characters(box: Any) -> int:
     return 1  # an atomic inline counts as one character
 
 
+@functools.cache
+def _boxes() -> Any:
+    """WeasyPrint's box classes (imported once: the justification asks for them for every box of every line)."""
+    from weasyprint.formatting_structure import boxes
+
+    return boxes
+
+
 def _add_letter_spacing(context: Any, box: Any, spacing: float, x_advance: float) -> float:
     """Lay the line's text boxes out again with ``spacing`` more letter spacing; returns the advance so far."""
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.text.line_break import create_layout
-
+    boxes = _boxes()
     if isinstance(box, boxes.TextBox):
         box.position_x += x_advance
         count = len(box.text.rstrip(" "))
@@ -101,6 +106,8 @@ def _add_letter_spacing(context: Any, box: Any, spacing: float, x_advance: float
             style["letter_spacing"] = (0 if base == "normal" else base) + spacing
             layout = respaced_layout(box.pango_layout, box.text, style)  # drawn moved, not shaped again
             if layout is None:
+                from weasyprint.text.line_break import create_layout
+
                 layout = create_layout(box.text, style, context, max_width=None, justification_spacing=0)
                 layout.deactivate()
             box.style = style
