@@ -149,6 +149,7 @@ def info_key(name: str) -> str:
 _LOCK = threading.Lock()
 _FAST_PARSE = True  # tests switch it off to compare with tinyhtml5's tree
 _SHARED: dict[Path, tuple[Any, Any]] = {}
+_FETCHERS = threading.local()  # .fetcher: this thread's WeasyPrint URLFetcher
 
 # the elements the templates may use: the user-agent rules for anything else (forms, lists with dir=…,
 # [hidden], ruby, media …) are never matched, yet WeasyPrint would test every element against them
@@ -224,10 +225,9 @@ def _html_class(wp: Any, stylesheet: Path) -> Any:
                 super().__init__(string=string, base_url=base_url)
                 return
             from weasyprint import _find_base_url
-            from weasyprint.urls import URLFetcher
 
             self.base_url = _find_base_url(root, base_url)
-            self.url_fetcher = URLFetcher()
+            self.url_fetcher = _url_fetcher()
             self.media_type = "print"
             self.wrapper_element = tag_query_root(root)
             self.etree_element = self.wrapper_element.etree_element
@@ -236,6 +236,17 @@ def _html_class(wp: Any, stylesheet: Path) -> Any:
             return [sheet]
 
     return FormsHTML
+
+
+def _url_fetcher() -> Any:
+    """This thread's WeasyPrint ``URLFetcher``: making one sets up ten urllib handlers (~0.3 ms a document), and
+    it keeps nothing from one fetch to the next (our documents fetch nothing anyway)."""
+    fetcher = getattr(_FETCHERS, "fetcher", None)
+    if fetcher is None:
+        from weasyprint.urls import URLFetcher
+
+        fetcher = _FETCHERS.fetcher = URLFetcher()
+    return fetcher
 
 
 def _shared(folder: Path, stylesheet: str = STYLESHEET) -> tuple[Any, Any, Any]:
