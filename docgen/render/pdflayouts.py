@@ -4,9 +4,14 @@ WeasyPrint (70) breaks each line of text with a Pango layout, then drops it (``L
 memory, and at drawing time builds a new one with the same style and the line's text (``Layout.reactivate``:
 a new Pango context, font description, attributes and shaping, for every line of every page: ~20 % of drawing
 a report). The line's layout already holds exactly that text and style, so :func:`install_kept_layouts`
-keeps it until the line is drawn and frees it then. A layout is rebuilt WeasyPrint's way whenever it is not
-that same state: it was freed, the box's style is another object, or the line is justified at spaces (the
-drawn layout then has the justification's word spacing, which line breaking did not apply).
+keeps it for drawing. A layout is rebuilt WeasyPrint's way whenever it is not that same state: the box's style is
+another object, or the line is justified at spaces (the drawn layout then has the justification's word spacing,
+which line breaking did not apply).
+
+The layout is not freed after drawing either: it goes when its ``Layout`` object goes, with the document's boxes.
+Every line's layout is alive when drawing starts anyway. A line drawn again keeps its layout too: the page numbers,
+whose boxes render/pdfmargins.py copies from page to page, share one ``Layout``. Freed after their first drawing,
+they were set up and laid out anew on every page (~50 µs a page).
 
 A kept layout is drawn without a width, as a new one would be. Removing the width of a line that fitted (the last
 line of a paragraph, most table cells) made Pango lay it out again (~25–40 µs a line). :func:`mark_unwrapped` marks
@@ -70,10 +75,8 @@ def install_kept_layouts() -> bool:
         from weasyprint.text.ffi import pango
 
         def deactivate(self: Any) -> None:
-            """After line breaking: keep the layout; after drawing (see reactivate): free it as WeasyPrint does."""
-            if getattr(self, "_docgen_drawing", False):
-                self._docgen_drawing = False
-                stock_deactivate(self)
+            """After line breaking and after drawing: keep the layout (it goes with the Layout object)."""
+            self._docgen_drawing = False
 
         def reactivate(self: Any, style: Any) -> None:
             """Before drawing: the kept layout when it is the one WeasyPrint would make, else a new one."""
