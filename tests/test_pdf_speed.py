@@ -463,7 +463,7 @@ def test_fast_drawing_applies_to_this_weasyprint() -> None:
     from weasyprint.pdf import stream
 
     assert stream.Stream.add_font is not pdfdraw._STOCK["add_font"]
-    assert pdfdraw._gobject_refs() is not None and pdfdraw._FONT_KEYS, "no Pango font key was remembered"
+    assert pdfdraw.gobject_refs() is not None and pdfdraw._FONT_KEYS, "no Pango font key was remembered"
 
 
 @pytest.mark.parametrize("form_id", ["monitor", "monitor-report"])

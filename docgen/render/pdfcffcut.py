@@ -80,7 +80,7 @@ def _index_size(count: int, total: int) -> int:
     return 3 + (count + 1) * (((total + 1).bit_length() + 7) // 8) + total
 
 
-def _dict_ops(data: bytes, pos: int, end: int) -> list[tuple[tuple[int, ...], bytes, list[int]]]:
+def dict_ops(data: bytes, pos: int, end: int) -> list[tuple[tuple[int, ...], bytes, list[int]]]:
     """A CFF DICT as (operator, its bytes with the operands, integer operands) in order; a real number counts
     as an operand but its value is not read (None of the operators rewritten here takes one)."""
     ops: list[tuple[tuple[int, ...], bytes, list[int]]] = []
@@ -157,7 +157,7 @@ class CffCutter:
         tops, after_top = _index(cff, after_names)
         if len(tops) != 2:
             raise NotCuttable("one Top DICT")
-        self.top_ops = _dict_ops(cff, tops[0], tops[1])
+        self.top_ops = dict_ops(cff, tops[0], tops[1])
         strings, after_strings = _index(cff, after_top)
         self.strings = [cff[a:b] for a, b in pairwise(strings)]
         gsubrs, _ = _index(cff, after_strings)
@@ -184,7 +184,7 @@ class CffCutter:
         self.privates = []
         self.fd_names = []
         for a, b in pairwise(fd_dicts):
-            ops = _dict_ops(cff, a, b)
+            ops = dict_ops(cff, a, b)
             found = {op: operands for op, _, operands in ops}
             if (18,) not in found or len(found[(18,)]) != 2 or (12, 38) not in found:
                 raise NotCuttable("Font DICT without Private or FontName")
@@ -195,7 +195,7 @@ class CffCutter:
                     raise NotCuttable("FontName not written as HarfBuzz writes it")
             size, offset = found[(18,)]
             private = cff[offset: offset + size]
-            if any(op == (19,) for op, _, _ in _dict_ops(cff, offset, offset + size)):
+            if any(op == (19,) for op, _, _ in dict_ops(cff, offset, offset + size)):
                 raise NotCuttable("local subroutines")
             self.fd_ops.append(ops)
             self.privates.append(private)

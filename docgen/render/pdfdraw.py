@@ -147,7 +147,7 @@ _DRAWN_KEPT = 4000
 
 
 def _remember_drawn(key: tuple[Any, ...], pango_layout: Any, record: list[tuple[Any, ...]], utf8: bytes) -> None:
-    refs = _gobject_refs()
+    refs = gobject_refs()
     if refs is None:
         return
     own, ref, unref = refs
@@ -396,7 +396,7 @@ def _make_draw_border(stock: Any) -> Any:
 
 
 @functools.cache
-def _gobject_refs() -> Any:
+def gobject_refs() -> Any:
     """(cffi, g_object_ref, g_object_unref) from the GObject library WeasyPrint loaded, or None."""
     try:
         import cffi
@@ -407,7 +407,7 @@ def _gobject_refs() -> Any:
         gobject = wffi._dlopen(own, "libgobject-2.0-0", "gobject-2.0-0", "gobject-2.0", "libgobject-2.0.so.0",
                                "libgobject-2.0.0.dylib", "libgobject-2.0-0.dll")
         return own, gobject.g_object_ref, gobject.g_object_unref
-    except Exception:  # any failure only means that font keys are not remembered
+    except Exception:  # any failure only means that fonts (and lines) are not remembered
         return None
 
 
@@ -427,7 +427,7 @@ def _make_add_font(stock: Any) -> Any:
         known = _FONT_KEYS.get(address)
         if known is not None and known[0] in self._fonts:
             return self._fonts[known[0]], known[1]
-        refs = _gobject_refs()
+        refs = gobject_refs()
         if refs is None or len(_FONT_KEYS) >= _FONT_KEYS_KEPT:
             return stock(self, pango_font)
         key, description, font_size = get_pango_font_key(pango_font)

@@ -12,9 +12,10 @@ the same bytes (tests/test_pdf_speed.py).
 
 from __future__ import annotations
 
-import functools
 import threading
 from typing import Any
+
+from .pdfdraw import gobject_refs
 
 _LOCK = threading.Lock()
 _STOCK: list[Any] = []
@@ -25,22 +26,6 @@ _PER_FONT = ("widths", "to_unicode", "missing")  # filled while drawing: each Fo
 _SAFE = {"widths", "to_unicode", "missing", "variations", "used_in_forms", "file_content", "hb_font", "hb_face",
          "index", "font_size", "style", "family", "weight", "hash", "name", "ascent", "descent", "tables",
          "bitmap", "italic_angle", "upem", "png", "svg", "colr", "glyph_count", "stemv", "stemh", "flags"}
-
-
-@functools.cache
-def _gobject_refs() -> Any:
-    """(cffi, g_object_ref, g_object_unref) from the GObject library WeasyPrint loaded, or None."""
-    try:
-        import cffi
-        from weasyprint.text import ffi as wffi
-
-        own = cffi.FFI()
-        own.cdef("void *g_object_ref (void *object); void g_object_unref (void *object);")
-        gobject = wffi._dlopen(own, "libgobject-2.0-0", "gobject-2.0-0", "gobject-2.0", "libgobject-2.0.so.0",
-                               "libgobject-2.0.0.dylib", "libgobject-2.0-0.dll")
-        return own, gobject.g_object_ref, gobject.g_object_unref
-    except Exception:  # any failure only means that Font objects are made WeasyPrint's way
-        return None
 
 
 def _make_init(stock: Any) -> Any:
@@ -56,7 +41,7 @@ def _make_init(stock: Any) -> Any:
             self.variations = dict(attributes["variations"])
             return
         stock(self, pango_font, description, font_size)
-        refs = _gobject_refs()
+        refs = gobject_refs()
         if refs is None or set(self.__dict__) != _SAFE or self.widths or self.to_unicode or self.missing:
             return  # a Font with other attributes than this module knows: not remembered
         with _LOCK:
@@ -78,7 +63,7 @@ def install_font_objects() -> bool:
     with _LOCK:
         if _STOCK:
             return True
-        if _gobject_refs() is None:
+        if gobject_refs() is None:
             return False
         _STOCK.append(Font.__init__)
         Font.__init__ = _make_init(_STOCK[0])

@@ -113,6 +113,22 @@ def install_line_memo() -> bool:
         return True
 
 
+def _remembered(memo: dict[Any, Any], key: Any, stock: Any, style: Any) -> Any:
+    """``stock(style)``, remembered in ``memo`` under ``key()`` (at most :data:`MEMO_SIZE` entries, forgotten all
+    at once); WeasyPrint's own answer when a value of the key cannot be hashed."""
+    try:
+        made = key()
+        known = memo.get(made)
+    except TypeError:
+        return stock(style)
+    if known is None:
+        known = stock(style)
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[made] = known
+    return known
+
+
 # the style properties of WeasyPrint's strut cache key (_font_style_cache_key), besides size and line height
 STRUT_KEYS = (
     "font_family", "font_style", "font_stretch", "font_weight", "font_variant_ligatures", "font_variant_position",
@@ -138,18 +154,9 @@ def install_strut_memo() -> bool:
 
         def strut(style: Any) -> Any:
             size, height = style["font_size"], style["line_height"]
-            try:
-                key = (id(style.font_config), size.__class__, size, getattr(size, "value", None).__class__,
-                       height.__class__, height, getattr(height, "value", None).__class__, strut_values(style))
-                known = memo.get(key)
-            except TypeError:
-                return stock(style)
-            if known is None:
-                known = stock(style)
-                if len(memo) >= MEMO_SIZE:
-                    memo.clear()
-                memo[key] = known
-            return known
+            return _remembered(memo, lambda: (
+                id(style.font_config), size.__class__, size, getattr(size, "value", None).__class__,
+                height.__class__, height, getattr(height, "value", None).__class__, strut_values(style)), stock, style)
 
         strut.stock = stock  # type: ignore[attr-defined]
         modules = [module for name, module in list(sys.modules.items())
@@ -202,17 +209,7 @@ def install_font_description_memo() -> bool:
             memo = getattr(local, "memo", None)
             if memo is None:
                 memo = local.memo = {}
-            try:
-                key = values(style)
-                known = memo.get(key)
-            except TypeError:
-                return stock(style)
-            if known is None:
-                known = stock(style)
-                if len(memo) >= MEMO_SIZE:
-                    memo.clear()
-                memo[key] = known
-            return known
+            return _remembered(memo, lambda: values(style), stock, style)
 
         get_font_description.stock = stock  # type: ignore[attr-defined]
         line_break.get_font_description = get_font_description

@@ -330,7 +330,7 @@ def cff_cids(cff: bytes) -> list[int] | None:
         return None
 
 
-def _top_dict(cff: bytes) -> dict[tuple[int, ...], list[float]]:
+def _top_dict(cff: bytes) -> dict[tuple[int, ...], list[int]]:
     """The operators of a CFF font's (first) Top DICT with their operands; empty if it cannot be read."""
     try:
         after_names = _skip_index(cff, cff[2])
@@ -357,42 +357,15 @@ def _skip_index(data: bytes, pos: int) -> int:
     return pos + 3 + (count + 1) * off_size - 1 + end
 
 
-def _dict_operators(data: bytes, pos: int, end: int) -> dict[tuple[int, ...], list[float]]:
-    """A CFF DICT: operator → operands (integers; real numbers are kept as 0.0, never needed here)."""
-    out: dict[tuple[int, ...], list[float]] = {}
-    operands: list[float] = []
-    while pos < end:
-        b0 = data[pos]
-        if b0 == 12:
-            out[(12, data[pos + 1])] = operands
-            operands, pos = [], pos + 2
-        elif b0 <= 21:
-            out[(b0,)] = operands
-            operands, pos = [], pos + 1
-        elif b0 == 28:
-            operands.append(struct.unpack_from(">h", data, pos + 1)[0])
-            pos += 3
-        elif b0 == 29:
-            operands.append(struct.unpack_from(">i", data, pos + 1)[0])
-            pos += 5
-        elif b0 == 30:  # a real number: nibbles up to 0xf
-            pos += 1
-            while data[pos] & 0x0F != 0x0F and data[pos] >> 4 != 0x0F:
-                pos += 1
-            operands.append(0.0)
-            pos += 1
-        elif 32 <= b0 <= 246:
-            operands.append(b0 - 139)
-            pos += 1
-        elif 247 <= b0 <= 250:
-            operands.append((b0 - 247) * 256 + data[pos + 1] + 108)
-            pos += 2
-        elif 251 <= b0 <= 254:
-            operands.append(-(b0 - 251) * 256 - data[pos + 1] - 108)
-            pos += 2
-        else:
-            return out
-    return out
+def _dict_operators(data: bytes, pos: int, end: int) -> dict[tuple[int, ...], list[int]]:
+    """A CFF DICT: operator → operands (render/pdfcffcut.py reads it; a real number's value is not read, never
+    needed here); empty when it cannot be read."""
+    from .pdfcffcut import NotCuttable, dict_ops
+
+    try:
+        return {op: operands for op, _, operands in dict_ops(data, pos, end)}
+    except NotCuttable:
+        return {}
 
 
 def bare_cid_fonts(document: Any, pdf: Any) -> None:
