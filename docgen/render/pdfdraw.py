@@ -176,8 +176,8 @@ def _forget_drawn(layout: Any) -> None:
     """Forget what was drawn with this layout (rare: an ellipsis line), before WeasyPrint changes it."""
     pango_layout = getattr(layout, "layout", None)
     if pango_layout is not None:
-        for key in [k for k, v in _DRAWN.items() if v[0] is pango_layout]:
-            del _DRAWN[key]
+        for key in [k for k, v in list(_DRAWN.items()) if v[0] is pango_layout]:  # a snapshot: threads add too
+            _DRAWN.pop(key, None)
 
 
 def _replay(stream: Any, matrix: Any, record: list[tuple[Any, ...]], utf8: bytes) -> None:
