@@ -12,6 +12,7 @@ if [ "${1:-}" != "pdf" ]; then
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fi
 fc-list 2>/dev/null | grep -i "Noto Serif CJK" >/dev/null || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i "DejaVu Sans" >/dev/null || need+=(fonts-dejavu-core)  # a Latin face the PDF tests draw
 if [ "${1:-}" != "pdf" ]; then
   # the web desk's browser test: Debian's headless Chromium and its driver (no browser is ever downloaded)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)

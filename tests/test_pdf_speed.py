@@ -7,6 +7,7 @@ looked at again instead of silently drawing something else.
 
 from __future__ import annotations
 
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -21,6 +22,8 @@ from docgen.pipeline import project_files, run_file
 from docgen.render.pdfparse import fast_tree
 
 from .conftest import EXAMPLE, SAMPLES
+
+TEMPLATES_HTML = Path(__file__).resolve().parent.parent / "templates" / "html"  # report.css, forms.css
 
 
 def _same(a: ET.Element, b: ET.Element) -> bool:
@@ -996,3 +999,73 @@ def test_a_replayed_line_gives_its_glyphs_its_own_text(monkeypatch: pytest.Monke
     replays.clear()
     again = pdf("<p>一二三四</p>")
     assert replays and again == alone
+
+
+def test_text_moved_at_drawing_is_each_a_cursor_position() -> None:
+    """Every character render/pdfdraw.py moves as Pango's letter spacing would (``_PLAIN_TEXT``) is a cursor
+    position of its own between two ideographs, as Pango spaces only those (the half-width voiced sound marks
+    ﾞ ﾟ are not: they join the character before them)."""
+    from weasyprint.text.ffi import ffi, pango
+
+    from docgen.render.pdfdraw import _PLAIN_TEXT
+
+    chars = [chr(c) for c in range(0x20, 0x10000) if _PLAIN_TEXT.fullmatch(chr(c))]
+    assert len(chars) > 29000 and "ﾞ" not in chars and "ﾟ" not in chars
+    text = "".join("一" + c for c in chars) + "一"
+    data = text.encode()
+    attrs = ffi.new("PangoLogAttr[]", len(text) + 1)
+    pango.pango_get_log_attrs(data, len(data), -1, pango.pango_language_from_string(b"zh-cn"), attrs, len(text) + 1)
+    joined = [c for i, c in enumerate(chars)
+              if not attrs[2 * i + 1].is_cursor_position or not attrs[2 * i + 2].is_cursor_position]
+    assert joined == []
+
+
+def test_a_line_is_replayed_only_with_the_widths_it_was_written_with(tmp_path: Path, replays: list[int]) -> None:
+    """WeasyPrint's font object serves every size of a face and keeps the width rounded at the size a document
+    met a glyph first (DejaVu Sans, 2048 units an em: Ɣ is 686 at 14 pt, 687 at 16 pt). A line drawn before is
+    written again only where this document's widths are the ones its pieces were written with."""
+    from docgen.render import pdfdraw
+    from docgen.render.report_pdf import CompiledReport
+
+    def render(name: str, body: str) -> bytes:
+        path = tmp_path / f"{name}.html"
+        path.write_text('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>t</title></head>'
+                        f"<body>{body}</body></html>", encoding="utf-8")
+        return CompiledReport(path, TEMPLATES_HTML).render({}, "t")
+
+    import shutil
+    import subprocess
+
+    assert shutil.which("fc-list") and "DejaVu Sans" in subprocess.run(
+        ["fc-list"], capture_output=True, text=True).stdout, "scripts/system-packages.sh installs fonts-dejavu-core"
+    font = "font-family: 'DejaVu Sans'"
+    line = f'<p><span style="{font}">ƔƔƖǈǉ 测试 ƔƖǈǉ</span></p>'
+    render("a", line)
+    for size in ("5pt", "9.5pt", "14pt", "20pt"):
+        body = f'<p style="font-size: {size}; {font}">ƔƖǈǉ</p>' + line
+        replayed = render(f"b{size}", body)
+        remembered = dict(pdfdraw._DRAWN)
+        pdfdraw._DRAWN.clear()
+        try:
+            assert render(f"c{size}", body) == replayed, size
+        finally:
+            pdfdraw._DRAWN.update(remembered)
+    assert replays  # lines were replayed where the widths agree
+
+
+def test_pdfs_rendered_on_several_threads_are_the_same() -> None:
+    """Renders on several threads at once (the desk's thread pool) give the bytes of renders one after another:
+    Pango and fontconfig are shared by the process, so renders take turns (render/pdf.py ``_RENDERING``)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    result = run_file(EXAMPLE, "x").result
+    assert result is not None
+    jobs = []
+    for form_id in ("monitor-report", "monitor"):
+        form = find_form(form_id)
+        assert form is not None
+        jobs.append((compiled_pdf(form), form.build(result)))
+    alone = [compiled.render(context, "t") for compiled, context in jobs]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda job: job[0].render(job[1], "t"), jobs * 4))
+    assert together == alone * 4

@@ -15,7 +15,7 @@ process, lines of text already broken (render/pdflines.py), page-margin boxes (t
 render/pdfmargins.py) and computed style values (render/pdfstyles.py) are remembered, each keyed on exactly
 what determines it; lines drawn before are written again from what was written (render/pdfdraw.py); the most called
 box helpers read a box's style once (render/pdfboxes.py); and the cycle collector waits until a render is done
-(:func:`collector_paused`).
+(:func:`collector_paused`). PDFs render one at a time in a process (Pango and fontconfig are not thread-safe).
 
 A PDF without a CJK font would show empty boxes, so a render first checks (fontconfig) that a Chinese
 font is installed and otherwise says which package to install. Output is deterministic: no creation
@@ -309,35 +309,30 @@ def compact_template(source: str) -> str:
     return _BETWEEN_TAGS.sub(lambda m: f"{m.group(1)}{{#{chr(10) * m.group(0).count(chr(10))}#}}", source)
 
 
-_PAUSES = threading.Lock()
-_PAUSED = {"renders": 0, "was_enabled": False}
+# WeasyPrint renders with Pango, fontconfig and HarfBuzz objects shared by the whole process (the font
+# configuration, the font map and its caches, the lines remembered between documents), which are not thread-safe:
+# renders on several threads at once corrupted GLib's memory (the desk renders in a thread pool). One at a time.
+_RENDERING = threading.RLock()
 
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while PDFs render, then one collection of the young objects.
+    """Python's cycle collector off while a PDF renders, then one collection of the young objects.
 
     A render allocates some 10^5 objects, most of them alive until it ends; the collector keeps walking them (and,
     every few of its rounds, everything the process holds: fonts, stylesheets, the memos of the speed-ups) for
     nothing: ~7 % of a report's time, in 60–100 ms pauses. Once the render's objects are released, one collection
-    of the youngest generation frees its cycles. Threads rendering at once share one pause (the collector is
-    process-wide); a collector the program had already turned off stays off.
+    of the youngest generation frees its cycles (a render leaves none today). Renders run one at a time
+    (:data:`_RENDERING`); a collector the program had already turned off stays off.
     """
-    with _PAUSES:
-        if _PAUSED["renders"] == 0:
-            _PAUSED["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _PAUSED["renders"] += 1
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        with _PAUSES:
-            _PAUSED["renders"] -= 1
-            last = _PAUSED["renders"] == 0 and _PAUSED["was_enabled"]
-            if last:
-                gc.enable()
-        if last:
-            gc.collect(0)
+        if was_enabled:
+            gc.enable()
+        gc.collect(0)
 
 
 class CompiledHtml:
@@ -363,7 +358,7 @@ class CompiledHtml:
                        properties: dict[str, str] | None = None) -> tuple[bytes, int]:
         """The PDF's bytes and its number of pages (bench/pdf.py reports time per page)."""
         require_pdf()
-        with collector_paused():
+        with _RENDERING, collector_paused():
             return self._render_counted(context, title, properties)
 
     def _render_counted(self, context: dict[str, Any], title: str,

@@ -61,9 +61,10 @@ def _glyph_layout_ok(ffi: Any, glyphs: Any) -> bool:
 # characters that are each a cursor position (a grapheme of their own) and never combine, so that Pango's letter
 # spacing moves every glyph of their runs alike: ASCII, Latin-1, general punctuation (not the zero-width and
 # direction marks), letterlike and number forms, arrows, mathematical operators, enclosed numbers, CJK
-# punctuation, kana, CJK ideographs (A and unified), full-width forms
+# punctuation, kana, CJK ideographs (A and unified), full-width forms (not the half-width voiced sound marks
+# U+FF9E/FF9F, which join the character before them); tests/test_pdf_speed.py asks Pango about every one
 _PLAIN_TEXT = re.compile("[\x20-\x7e\xa0-\xff\u2010-\u2027\u2030-\u205e\u2100-\u23ff\u2460-\u27bf"
-                         "\u3000-\u3029\u3030-\u3098\u309b-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uffef]*")
+                         "\u3000-\u3029\u3030-\u3098\u309b-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff9d\uffa0-\uffef]*")
 _PANGO_SCALE = 1024
 _PARAGRAPH_SEPARATORS = re.compile("[\n\r\x1c-\x1e\x85\u2028\u2029]")  # Pango's (and line separators)
 
@@ -180,17 +181,28 @@ def _forget_drawn(layout: Any) -> None:
             _DRAWN.pop(key, None)
 
 
-def _replay(stream: Any, matrix: Any, record: list[tuple[Any, ...]], utf8: bytes) -> None:
-    """Write a remembered line again: the same operators, each glyph's text (from this line, as drawing it anew
-    would) and width made known to this document's font in the same order."""
+def _replay(stream: Any, matrix: Any, record: list[tuple[Any, ...]], utf8: bytes) -> bool:
+    """Write a remembered line again, if this document's fonts give its glyphs the widths its pieces were written
+    with (WeasyPrint's font object serves every size of a face, and a glyph's width is the one rounded at the
+    size the document met it first); then the same operators, and each glyph's text (from this line, as drawing
+    it anew would) and width made known to the document's font in the same order. False: nothing written."""
     from weasyprint.text.ffi import ffi
 
-    stream.set_text_matrix(*matrix.values)
-    string = ""
-    font = None
-    for pango_font, new_font, piece, gids, texts, widths in record:
+    fonts = []
+    font = font_size = None
+    for pango_font, new_font, _, _, _, widths, fresh in record:
         if new_font:
             font, font_size = stream.add_font(ffi.cast("PangoFont *", pango_font))
+        fonts.append((font, font_size))
+        known = font.widths
+        for glyph, width in widths:
+            has = known.get(glyph)
+            if (has is None and glyph not in fresh) or (has is not None and has != width):
+                return False  # a width this document has (or would take) otherwise: drawn anew
+    stream.set_text_matrix(*matrix.values)
+    string = ""
+    for (_, new_font, piece, gids, texts, widths, _), (font, font_size) in zip(record, fonts, strict=True):
+        if new_font:
             if string:
                 stream.show_text(string)
             string = ""
@@ -203,6 +215,7 @@ def _replay(stream: Any, matrix: Any, record: list[tuple[Any, ...]], utf8: bytes
                 font_widths.setdefault(glyph, width)
         string += piece
     stream.show_text(string)
+    return True
 
 
 def _make_draw_first_line(stock: Any) -> Any:
@@ -240,8 +253,8 @@ def _make_draw_first_line(stock: Any) -> Any:
         pango_layout = layout.layout
         key = (id(pango_layout), layout.text, spacing, textbox.style["font_size"] if old_pango else None)
         drawn = _DRAWN.get(key)
-        if drawn is not None and drawn[0] is pango_layout:  # this very layout drawn before: the same operators
-            _replay(stream, matrix, drawn[1], drawn[2])
+        if drawn is not None and drawn[0] is pango_layout \
+                and _replay(stream, matrix, drawn[1], drawn[2]):  # this very layout drawn before: same operators
             return []
         if _PARAGRAPH_SEPARATORS.search(layout.text):  # else Pango lays the text out the same way, and a
             pango.pango_layout_set_single_paragraph_mode(pango_layout, True)  # change would lay it out again
@@ -284,6 +297,8 @@ def _make_draw_first_line(stock: Any) -> Any:
                          widths, x_offsets])
         if spacing is not None:
             _respace(runs, *spacing)
+            if any(0 in run[8] for run in runs):  # Pango leaves a glyph spaced to no width alone
+                return stock_line()
 
         stream.set_text_matrix(*matrix.values)
         string = ""
@@ -299,7 +314,7 @@ def _make_draw_first_line(stock: Any) -> Any:
             string += "<"
             if not count:
                 string = string[:-1]
-                record.append((pango_font, new_font, "", frozenset(), ((), (), 0, 0, 0), ()))
+                record.append((pango_font, new_font, "", frozenset(), ((), (), 0, 0, 0), (), frozenset()))
                 continue
             to_unicode = font.to_unicode
             font_widths = font.widths
@@ -309,7 +324,9 @@ def _make_draw_first_line(stock: Any) -> Any:
             if not to_unicode.keys() >= set(gids):
                 utf8_text = utf8_text or layout.text.encode()
                 _add_glyph_texts(to_unicode, utf8_text, *texts)
+            fresh = frozenset()  # glyphs whose width this run's own font gives (a font object serves all sizes)
             if not font_widths.keys() >= set(gids):
+                fresh = frozenset(gids) - font_widths.keys()
                 for glyph_id in gids:
                     if glyph_id not in font_widths:
                         pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect,
@@ -346,7 +363,7 @@ def _make_draw_first_line(stock: Any) -> Any:
             else:
                 string += ">"
             record.append((pango_font, new_font, string[start:], frozenset(gids), texts,
-                           tuple((g, font_widths[g]) for g in gids)))
+                           tuple((g, font_widths[g]) for g in gids), fresh))
         stream.show_text(string)
         _remember_drawn(key, pango_layout, record, utf8_text or layout.text.encode())
         return []

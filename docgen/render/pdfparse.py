@@ -13,6 +13,7 @@ form of every sample.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -101,6 +102,11 @@ def tag_query_root(root: ET.Element) -> object:
     ``ElementTree.iter`` gives for the fast tree (lower-case names, no namespaces); WeasyPrint reads only the
     ``etree_element`` of what is found. Any other selector is cssselect2's.
     """
+    return _tag_query_root_class().from_html_root(root, content_language=None)
+
+
+@functools.cache
+def _tag_query_root_class() -> Any:
     import cssselect2
 
     class TagQueryRoot(cssselect2.ElementWrapper):  # type: ignore[misc]
@@ -111,4 +117,4 @@ def tag_query_root(root: ET.Element) -> object:
                 return (_Found(e) for e in self.etree_element.iter() if e.tag in names)
             return super().query_all(*selectors)
 
-    return TagQueryRoot.from_html_root(root, content_language=None)
+    return TagQueryRoot
