@@ -141,9 +141,10 @@ def spaced_layout(textbox: Any) -> Any:
 
 
 # a line's drawing, remembered per Pango layout (the line memo of render/pdflines.py gives every document that has
-# the line the same layout): (layout, its runs' (Pango font held, font changes, TJ piece, glyph ids, glyph → text,
-# glyph → width)); the layout and fonts are held so that their addresses stay theirs
-_DRAWN: dict[tuple[Any, ...], tuple[Any, list[tuple[Any, ...]]]] = {}
+# the line the same layout): (layout, its runs' (Pango font held, font changes, TJ piece, glyph ids, what gives each
+# glyph its text, glyph → width, glyphs whose width came from this run's font), the line's UTF-8 text); the layout
+# and fonts are held so that their addresses stay theirs
+_DRAWN: dict[tuple[Any, ...], tuple[Any, list[tuple[Any, ...]], bytes]] = {}
 _DRAWN_KEPT = 4000
 
 
